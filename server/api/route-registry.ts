@@ -1,0 +1,51 @@
+/**
+ * Declares each API route once: the express handler and its OpenAPI entry come from the same
+ * zod schemas, so the document at /api/openapi.json is what the server actually enforces.
+ */
+import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import express, { type Request, type Response, type Router } from 'express';
+import type { z } from 'zod';
+import { Problem } from './schemas.js';
+import { parseOrThrow } from './validate.js';
+
+export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express path, e.g. `/api/cameras/:id`; written as `{id}` in the OpenAPI document. */
+  path: string;
+  summary: string;
+  tags: string[];
+  query?: Q;
+  params?: P;
+  responses: Record<number, ResponseConfig>;
+  handler: (input: { query: z.output<Q>; params: z.output<P> }, req: Request, res: Response) => Promise<void> | void;
+}
+
+const problemResponse = (description: string): ResponseConfig => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+export class ApiRoutes {
+  readonly registry = new OpenAPIRegistry();
+  readonly router: Router = express.Router();
+
+  add<Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType>(def: RouteDefinition<Q, P>): void {
+    const openApiPath = def.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    this.registry.registerPath({
+      method: def.method,
+      path: openApiPath,
+      summary: def.summary,
+      tags: def.tags,
+      request: {
+        ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
+        ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+      },
+      responses: { ...def.responses, 400: problemResponse('A parameter is invalid; `errors` names it') },
+    });
+    this.router[def.method](def.path, async (req, res) => {
+      const query = def.query ? parseOrThrow(def.query, req.query, 'query parameters') : ({} as z.output<Q>);
+      const params = def.params ? parseOrThrow(def.params, req.params, 'path parameters') : ({} as z.output<P>);
+      await def.handler({ query, params }, req, res);
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Database } from './db/database.js';
+import type { Logger } from './logger.js';
+import { addGeoRoutes } from './api/geo-routes.js';
+import { addHealthRoutes } from './api/health-routes.js';
+import { openApiDocument } from './api/openapi.js';
+import { apiNotFound, problemDetails } from './api/problem-details.js';
+import { requestLog } from './api/request-log.js';
+import { ApiRoutes } from './api/route-registry.js';
+
+export interface AppOptions {
+  db: Database;
+  log: Logger;
+  /** Built client (vite build output); served with an SPA fallback when it exists. */
+  clientDir?: string;
+  /** Offline basemap and terrain tiles, served at /tiles. */
+  tilesDir?: string;
+}
+
+// Everything the page needs is served from this origin: the policy says so to the browser too.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The Express application: API routes, OpenAPI document, static client and tiles. */
+export function createApp(options: AppOptions): Express {
+  const { db, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLog(log));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    next();
+  });
+
+  const api = new ApiRoutes();
+  addHealthRoutes(api, db);
+  addGeoRoutes(api, db);
+  const document = openApiDocument(api);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use(api.router);
+  app.use('/api', apiNotFound);
+
+  if (options.tilesDir && existsSync(options.tilesDir)) {
+    app.use('/tiles', express.static(options.tilesDir, { maxAge: '1d', fallthrough: false }));
+  }
+  const clientDir = options.clientDir;
+  if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    app.get('/{*path}', (_req, res) => {
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+  app.use(problemDetails(log));
+  return app;
+}

@@ -1,0 +1,120 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { translateDriverError, assertIdentifier, type Database, type Queryable } from './database.js';
+
+export interface PgOptions {
+  connectionString: string;
+  /** Pool size; PostgreSQL work is I/O-bound for us, a small pool suffices on 2 cores. */
+  max?: number;
+  /** Per-statement time limit in ms, so one runaway query cannot pin a connection. */
+  statementTimeoutMs?: number;
+}
+
+// Same JavaScript types as the PGlite driver: int8 and numeric as numbers.
+const typeOverrides = new pg.TypeOverrides();
+typeOverrides.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+typeOverrides.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
+
+/** Opens a pool on a real PostgreSQL/PostGIS server. */
+export async function openPostgres(options: PgOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    types: typeOverrides,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new PgDatabase(pool);
+  await db.query('SELECT 1');
+  return db;
+}
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      try {
+        const result = await client.query(sql, params as unknown[]);
+        return result.rows as Row[];
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    async exec(sql: string): Promise<void> {
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    async copyFromCsv(table, columns, csv): Promise<number> {
+      const columnList = columns.map(assertIdentifier).join(', ');
+      const statement = `COPY ${assertIdentifier(table)} (${columnList}) FROM STDIN WITH (FORMAT csv)`;
+      const run = async (c: pg.PoolClient): Promise<number> => {
+        const stream = c.query(copyFrom(statement));
+        await pipeline(typeof csv === 'string' ? Readable.from([csv]) : Readable.from(csv), stream);
+        return Number(stream.rowCount ?? 0);
+      };
+      try {
+        if (client instanceof pg.Pool) {
+          const c = await client.connect();
+          try {
+            return await run(c);
+          } finally {
+            c.release();
+          }
+        }
+        return await run(client);
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+  };
+}
+
+class PgDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  private readonly q: Queryable;
+  constructor(private readonly pool: pg.Pool) {
+    this.q = wrap(pool);
+  }
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    return this.q.query<Row>(sql, params);
+  }
+  exec(sql: string): Promise<void> {
+    return this.q.exec(sql);
+  }
+  copyFromCsv(table: string, columns: readonly string[], csv: AsyncIterable<string> | string): Promise<number> {
+    return this.q.copyFromCsv(table, columns, csv);
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw translateDriverError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Starts Atalaya: opens the database (PGlite in var/db, or PostgreSQL with DATABASE_URL),
+ * applies migrations, loads the reference data on first start, and serves API and client.
+ * SIGTERM and SIGINT drain the open requests and close the database cleanly.
+ */
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open-database.js';
+import { createLogger } from './logger.js';
+import { loadReferenceData } from './seed/load-reference.js';
+
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const db = await openDatabase(config);
+  log.info({ kind: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const counts = await loadReferenceData(db, config.referenceDir);
+  if (counts) log.info(counts, 'reference data loaded');
+
+  const app = createApp({ db, log, clientDir: config.clientDir, tilesDir: config.tilesDir });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ url: `http://localhost:${port}`, startupMs: Date.now() - started }, 'Atalaya is listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      db.close()
+        .then(() => {
+          log.info('stopped');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'closing the database failed');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, 'Atalaya failed to start');
+  process.exit(1);
+});
