@@ -16,10 +16,19 @@ export function addHealthRoutes(api: ApiRoutes, db: Database): void {
     query: z.object({}).strict(),
     responses: {
       200: { description: 'Healthy', content: { 'application/json': { schema: Health } } },
-      503: { description: 'Degraded: the database is unreachable', content: { 'application/json': { schema: Health } } },
+      503: {
+        description: 'Degraded: the database is unreachable',
+        content: { 'application/json': { schema: Health } },
+      },
     },
     handler: async (_input, _req, res) => {
-      const database: z.infer<typeof Health>['database'] = { kind: db.kind, reachable: false, postgis: null, postgres: null, migration: null };
+      const database: z.infer<typeof Health>['database'] = {
+        kind: db.kind,
+        reachable: false,
+        postgis: null,
+        postgres: null,
+        migration: null,
+      };
       try {
         const rows = await db.query<{ postgis: string; postgres: string }>(
           `SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS postgres`,
@@ -37,7 +46,10 @@ export function addHealthRoutes(api: ApiRoutes, db: Database): void {
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         database,
       };
-      res.status(database.reachable ? 200 : 503).set('Cache-Control', 'no-store').json(body);
+      res
+        .status(database.reachable ? 200 : 503)
+        .set('Cache-Control', 'no-store')
+        .json(body);
     },
   });
 }

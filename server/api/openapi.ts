@@ -9,7 +9,8 @@ export function openApiDocument(api: ApiRoutes): object {
     info: {
       title: 'Atalaya API',
       version: SERVER_VERSION,
-      description: 'Geospatial hazard and disaster monitoring for Ecuador: reference geography, cameras, thermal readings, incidents and alerts.',
+      description:
+        'Geospatial hazard and disaster monitoring for Ecuador: reference geography, cameras, thermal readings, incidents and alerts.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],

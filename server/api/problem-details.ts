@@ -22,11 +22,24 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function send(res: Parameters<RequestHandler>[1], status: number, type: string, detail: string, extra: object = {}) {
+function send(
+  res: Parameters<RequestHandler>[1],
+  status: number,
+  type: string,
+  detail: string,
+  extra: object = {},
+) {
   res
     .status(status)
     .type('application/problem+json')
-    .json({ type: `https://atalaya.dev/problems/${type}`, title: TITLES[status] ?? 'Error', status, detail, instance: res.req.originalUrl, ...extra });
+    .json({
+      type: `https://atalaya.dev/problems/${type}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      instance: res.req.originalUrl,
+      ...extra,
+    });
 }
 
 /** Unknown /api routes: a JSON 404 instead of express's HTML page. */
@@ -65,7 +78,13 @@ export function problemDetails(log: Logger): ErrorRequestHandler {
     const status = e.status ?? e.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const field = e.type === 'entity.parse.failed' ? 'body' : undefined;
-      send(res, status, e.type ?? 'bad-request', e.expose === false ? (TITLES[status] ?? 'Bad request') : e.message, field ? { errors: [{ field, message: e.message }] } : {});
+      send(
+        res,
+        status,
+        e.type ?? 'bad-request',
+        e.expose === false ? (TITLES[status] ?? 'Bad request') : e.message,
+        field ? { errors: [{ field, message: e.message }] } : {},
+      );
       return;
     }
     ((req as { log?: Logger }).log ?? log).error({ err: error }, 'unhandled error');

@@ -17,7 +17,11 @@ export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
   query?: Q;
   params?: P;
   responses: Record<number, ResponseConfig>;
-  handler: (input: { query: z.output<Q>; params: z.output<P> }, req: Request, res: Response) => Promise<void> | void;
+  handler: (
+    input: { query: z.output<Q>; params: z.output<P> },
+    req: Request,
+    res: Response,
+  ) => Promise<void> | void;
 }
 
 const problemResponse = (description: string): ResponseConfig => ({
@@ -44,7 +48,9 @@ export class ApiRoutes {
     });
     this.router[def.method](def.path, async (req, res) => {
       const query = def.query ? parseOrThrow(def.query, req.query, 'query parameters') : ({} as z.output<Q>);
-      const params = def.params ? parseOrThrow(def.params, req.params, 'path parameters') : ({} as z.output<P>);
+      const params = def.params
+        ? parseOrThrow(def.params, req.params, 'path parameters')
+        : ({} as z.output<P>);
       await def.handler({ query, params }, req, res);
     });
   }

@@ -21,7 +21,10 @@ export const BBoxParam = z
     const parts = text.split(',').map((s) => s.trim());
     const numbers = parts.map(Number);
     if (parts.length !== 4 || parts.some((p) => p === '') || numbers.some((n) => !Number.isFinite(n))) {
-      ctx.addIssue({ code: 'custom', message: `must be four numbers west,south,east,north; got ${JSON.stringify(text)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be four numbers west,south,east,north; got ${JSON.stringify(text)}`,
+      });
       return z.NEVER;
     }
     const [west, south, east, north] = numbers as BBox;
@@ -46,11 +49,17 @@ const MultiPolygonGeometry = z.object({
   coordinates: z.array(z.array(z.array(Position))),
 });
 
-function featureCollection<P extends z.ZodType, G extends z.ZodType>(name: string, geometry: G, properties: P) {
+function featureCollection<P extends z.ZodType, G extends z.ZodType>(
+  name: string,
+  geometry: G,
+  properties: P,
+) {
   return z
     .object({
       type: z.literal('FeatureCollection'),
-      features: z.array(z.object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]), geometry, properties })),
+      features: z.array(
+        z.object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]), geometry, properties }),
+      ),
     })
     .openapi(name);
 }
@@ -101,7 +110,9 @@ export const VolcanoCollection = featureCollection(
     lastKnownEruption: z.string().openapi({ example: '2023 CE' }),
     lastEruptionYear: z.number().int().nullable(),
     elevationM: z.number(),
-    monitored: z.boolean().openapi({ description: 'Carries thermal cameras (eruption since 1900, above sea level)' }),
+    monitored: z
+      .boolean()
+      .openapi({ description: 'Carries thermal cameras (eruption since 1900, above sea level)' }),
   }),
 );
 
@@ -127,6 +138,8 @@ export const Problem = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional() })).optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional() }))
+      .optional(),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });

@@ -6,7 +6,10 @@ export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: 'is not a known parameter' }));
+      return issue.keys.map((key) => ({
+        field: base ? `${base}.${key}` : key,
+        message: 'is not a known parameter',
+      }));
     }
     return [{ field: base || '(root)', message: issue.message }];
   });

@@ -3,7 +3,12 @@
  * implement it: PGlite + PostGIS in WebAssembly (embedded, the default) and node-postgres on a
  * real PostgreSQL/PostGIS server. Driver errors are translated to the AtalayaError family here.
  */
-import { DataIntegrityError, DatabaseUnavailableError, IntegrityConstraintError, ValidationError } from '../errors.js';
+import {
+  DataIntegrityError,
+  DatabaseUnavailableError,
+  IntegrityConstraintError,
+  ValidationError,
+} from '../errors.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -16,7 +21,11 @@ export interface Queryable {
    * Bulk-loads CSV text into a table with COPY … FROM STDIN (real PostgreSQL) or
    * COPY … FROM '/dev/blob' (PGlite). Returns the number of rows copied.
    */
-  copyFromCsv(table: string, columns: readonly string[], csv: AsyncIterable<string> | string): Promise<number>;
+  copyFromCsv(
+    table: string,
+    columns: readonly string[],
+    csv: AsyncIterable<string> | string,
+  ): Promise<number>;
 }
 
 export interface Database extends Queryable {
@@ -29,14 +38,20 @@ export interface Database extends Queryable {
 /** Exactly one row, or a DataIntegrityError naming what was expected. */
 export async function one<Row>(db: Queryable, sql: string, params?: readonly unknown[]): Promise<Row> {
   const rows = await db.query<Row>(sql, params);
-  if (rows.length !== 1) throw new DataIntegrityError(`Expected one row, got ${rows.length}: ${sql.slice(0, 80)}`);
+  if (rows.length !== 1)
+    throw new DataIntegrityError(`Expected one row, got ${rows.length}: ${sql.slice(0, 80)}`);
   return rows[0]!;
 }
 
 /** Zero or one row. */
-export async function maybeOne<Row>(db: Queryable, sql: string, params?: readonly unknown[]): Promise<Row | null> {
+export async function maybeOne<Row>(
+  db: Queryable,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<Row | null> {
   const rows = await db.query<Row>(sql, params);
-  if (rows.length > 1) throw new DataIntegrityError(`Expected at most one row, got ${rows.length}: ${sql.slice(0, 80)}`);
+  if (rows.length > 1)
+    throw new DataIntegrityError(`Expected at most one row, got ${rows.length}: ${sql.slice(0, 80)}`);
   return rows[0] ?? null;
 }
 
@@ -55,7 +70,21 @@ interface PgLikeError {
   message: string;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 /** Maps a driver error to the AtalayaError family; anything unknown is returned as is. */
 export function translateDriverError(error: unknown): unknown {
@@ -67,7 +96,8 @@ export function translateDriverError(error: unknown): unknown {
     }
     return error;
   }
-  if (CONNECTION_CODES.has(e.code)) return new DatabaseUnavailableError('The database is unavailable', { cause: error });
+  if (CONNECTION_CODES.has(e.code))
+    return new DatabaseUnavailableError('The database is unavailable', { cause: error });
   switch (e.code) {
     case '23505': // unique_violation
     case '23503': // foreign_key_violation

@@ -38,9 +38,15 @@ const SOURCES = {
 export type ReferenceLayer = keyof typeof SOURCES;
 
 /** The layer as a GeoJSON FeatureCollection string, optionally limited to features meeting `bbox`. */
-export async function referenceFeatureCollection(db: Queryable, layer: ReferenceLayer, bbox?: BBox): Promise<string> {
+export async function referenceFeatureCollection(
+  db: Queryable,
+  layer: ReferenceLayer,
+  bbox?: BBox,
+): Promise<string> {
   const s = SOURCES[layer];
-  const where = bbox ? 'WHERE t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND ST_Intersects(t.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))' : '';
+  const where = bbox
+    ? 'WHERE t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND ST_Intersects(t.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))'
+    : '';
   const rows = await db.query<{ body: string }>(
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(q.f ORDER BY q.ord), '[]'::json))::text AS body
      FROM (

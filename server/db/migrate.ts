@@ -30,7 +30,10 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
   }
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`Migrations must be numbered 1, 2, 3…; found ${m.version} at position ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new MigrationError(
+        `Migrations must be numbered 1, 2, 3…; found ${m.version} at position ${i + 1}`,
+      );
   });
   return migrations;
 }
@@ -53,15 +56,24 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<n
     const done = await db.transaction(async (tx) => {
       // Several servers starting on one PostgreSQL must not migrate at once.
       if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7243118)');
-      const rows = await tx.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE version = $1', [m.version]);
+      const rows = await tx.query<{ checksum: string }>(
+        'SELECT checksum FROM schema_migrations WHERE version = $1',
+        [m.version],
+      );
       if (rows[0]) {
         if (rows[0].checksum !== m.checksum) {
-          throw new MigrationError(`Migration ${m.version} (${m.name}) changed after it was applied; add a new migration instead`);
+          throw new MigrationError(
+            `Migration ${m.version} (${m.name}) changed after it was applied; add a new migration instead`,
+          );
         }
         return false;
       }
       await tx.exec(m.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        m.checksum,
+      ]);
       return true;
     });
     if (done) applied.push(m.version);
@@ -71,6 +83,8 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<n
 
 /** The highest applied migration, 0 for an empty database. */
 export async function migrationLevel(db: Database): Promise<number> {
-  const rows = await db.query<{ level: number | null }>('SELECT max(version) AS level FROM schema_migrations');
+  const rows = await db.query<{ level: number | null }>(
+    'SELECT max(version) AS level FROM schema_migrations',
+  );
   return rows[0]?.level ?? 0;
 }

@@ -77,7 +77,11 @@ class PGliteDatabase implements Database {
   exec(sql: string): Promise<void> {
     return this.q.exec(sql);
   }
-  copyFromCsv(table: string, columns: readonly string[], csv: AsyncIterable<string> | string): Promise<number> {
+  copyFromCsv(
+    table: string,
+    columns: readonly string[],
+    csv: AsyncIterable<string> | string,
+  ): Promise<number> {
     return this.q.copyFromCsv(table, columns, csv);
   }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -37,8 +37,14 @@ export async function loadReferenceData(db: Database, dataDir: string): Promise<
   if ((existing[0]?.n ?? 0) > 0) return null;
 
   const read = (file: string) => readFile(path.join(dataDir, file), 'utf8');
-  const provinces = JSON.parse(await read('provinces.geojson')) as FeatureCollection<Polygon | MultiPolygon, ProvinceProps>;
-  const cantons = JSON.parse(await read('cantons.geojson')) as FeatureCollection<Polygon | MultiPolygon, CantonProps>;
+  const provinces = JSON.parse(await read('provinces.geojson')) as FeatureCollection<
+    Polygon | MultiPolygon,
+    ProvinceProps
+  >;
+  const cantons = JSON.parse(await read('cantons.geojson')) as FeatureCollection<
+    Polygon | MultiPolygon,
+    CantonProps
+  >;
   const centers = parseCenters(await read('centers.csv'));
   const volcanoes = parseVolcanoes(await read('volcanoes.csv'));
 
@@ -46,8 +52,10 @@ export async function loadReferenceData(db: Database, dataDir: string): Promise<
   const centerOfProvince = new Map<string, string>();
   for (const c of centers) {
     for (const name of c.provinces) {
-      if (!provinceByName.has(name)) throw new Error(`centers.csv: center ${c.id} names unknown province ${JSON.stringify(name)}`);
-      if (centerOfProvince.has(name)) throw new Error(`centers.csv: province ${name} is served by two centers`);
+      if (!provinceByName.has(name))
+        throw new Error(`centers.csv: center ${c.id} names unknown province ${JSON.stringify(name)}`);
+      if (centerOfProvince.has(name))
+        throw new Error(`centers.csv: province ${name} is served by two centers`);
       centerOfProvince.set(name, c.id);
     }
   }
@@ -88,8 +96,19 @@ export async function loadReferenceData(db: Database, dataDir: string): Promise<
         `INSERT INTO volcanoes (gvp_number, name, country, volcanic_region, primary_type, last_known_eruption,
                                 last_eruption_year, elevation_m, monitored, geom)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ST_SetSRID(ST_MakePoint($10, $11), 4326))`,
-        [v.gvpNumber, v.name, v.country, v.volcanicRegion, v.primaryType, v.lastKnownEruption, v.lastEruptionYear,
-          v.elevationM, v.monitored, v.position[0], v.position[1]],
+        [
+          v.gvpNumber,
+          v.name,
+          v.country,
+          v.volcanicRegion,
+          v.primaryType,
+          v.lastKnownEruption,
+          v.lastEruptionYear,
+          v.elevationM,
+          v.monitored,
+          v.position[0],
+          v.position[1],
+        ],
       );
     }
     const counts = await tx.query<ReferenceCounts>(`SELECT

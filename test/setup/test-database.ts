@@ -23,7 +23,9 @@ const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'atalaya');
 let opened: Promise<Database> | undefined;
 
 export function testDatabase(): Promise<Database> {
-  opened ??= process.env.DATABASE_URL ? openFreshPostgres(process.env.DATABASE_URL) : openPGliteFromTemplate();
+  opened ??= process.env.DATABASE_URL
+    ? openFreshPostgres(process.env.DATABASE_URL)
+    : openPGliteFromTemplate();
   return opened;
 }
 

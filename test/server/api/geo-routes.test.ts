@@ -14,7 +14,11 @@ afterAll(() => server.close());
 
 async function get(pathAndQuery: string) {
   const res = await fetch(server.url + pathAndQuery);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as unknown };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: (await res.json()) as unknown,
+  };
 }
 const collection = (body: unknown) => body as FeatureCollection;
 
@@ -34,11 +38,16 @@ describe('GET /api/provinces, /regions, /centers, /volcanoes', () => {
 
   it('gives each province its center and its area on the ellipsoid', async () => {
     const { body } = await get('/api/provinces');
-    const pichincha = collection(body).features.find((f) => f.properties?.name === 'Pichincha') as Feature<MultiPolygon>;
+    const pichincha = collection(body).features.find(
+      (f) => f.properties?.name === 'Pichincha',
+    ) as Feature<MultiPolygon>;
     expect(pichincha.properties).toMatchObject({ code: 'EC17', centerId: 'quito', cantonCount: 8 });
     // Independent check: turf's spherical area of the source polygon (data/provinces.geojson).
-    const source = (JSON.parse(readFileSync(path.join(DATA_DIR, 'provinces.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>)
-      .features.find((f) => f.properties?.name === 'Pichincha')!;
+    const source = (
+      JSON.parse(readFileSync(path.join(DATA_DIR, 'provinces.geojson'), 'utf8')) as FeatureCollection<
+        Polygon | MultiPolygon
+      >
+    ).features.find((f) => f.properties?.name === 'Pichincha')!;
     const turfKm2 = area(source) / 1e6;
     expect(Math.abs(pichincha.properties!.areaKm2 - turfKm2) / turfKm2).toBeLessThan(0.005);
   });
@@ -61,10 +70,23 @@ describe('GET /api/provinces, /regions, /centers, /volcanoes', () => {
     const { status, body } = await get('/api/volcanoes?bbox=-79,-1,-78,0');
     expect(status).toBe(200);
     // From data/volcanoes.csv by hand.
-    expect(collection(body).features.map((f) => f.properties?.name).sort()).toEqual(
-      ['Aliso', 'Antisana', 'Atacazo', 'Chacana', 'Cotopaxi', 'Guagua Pichincha', 'Iliniza', 'Quilotoa'],
-    );
-    const cotopaxi = collection(body).features.find((f) => f.properties?.name === 'Cotopaxi') as Feature<Point>;
+    expect(
+      collection(body)
+        .features.map((f) => f.properties?.name)
+        .sort(),
+    ).toEqual([
+      'Aliso',
+      'Antisana',
+      'Atacazo',
+      'Chacana',
+      'Cotopaxi',
+      'Guagua Pichincha',
+      'Iliniza',
+      'Quilotoa',
+    ]);
+    const cotopaxi = collection(body).features.find(
+      (f) => f.properties?.name === 'Cotopaxi',
+    ) as Feature<Point>;
     expect(cotopaxi.geometry.coordinates).toEqual([-78.436, -0.677]);
     expect(cotopaxi.properties).toMatchObject({ gvpNumber: 352050, monitored: true, lastEruptionYear: 2023 });
   });
@@ -102,7 +124,9 @@ describe('bad requests', () => {
   it('names an unknown parameter', async () => {
     const { status, body } = await get('/api/regions?colour=red');
     expect(status).toBe(400);
-    expect((body as { errors: { field: string }[] }).errors).toEqual([{ field: 'colour', message: 'is not a known parameter' }]);
+    expect((body as { errors: { field: string }[] }).errors).toEqual([
+      { field: 'colour', message: 'is not a known parameter' },
+    ]);
   });
 
   it('names a repeated parameter instead of failing', async () => {
@@ -133,7 +157,9 @@ describe('GET /api/health', () => {
   it('carries a request id, echoing a sane one from the caller', async () => {
     const res = await fetch(`${server.url}/api/health`, { headers: { 'X-Request-Id': 'trace-42' } });
     expect(res.headers.get('x-request-id')).toBe('trace-42');
-    const other = await fetch(`${server.url}/api/health`, { headers: { 'X-Request-Id': 'bad id with spaces' } });
+    const other = await fetch(`${server.url}/api/health`, {
+      headers: { 'X-Request-Id': 'bad id with spaces' },
+    });
     expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -142,7 +168,10 @@ describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3.1 document describing every route and its bbox parameter', async () => {
     const { status, body } = await get('/api/openapi.json');
     expect(status).toBe(200);
-    const doc = body as { openapi: string; paths: Record<string, { get: { parameters?: { name: string }[] } }> };
+    const doc = body as {
+      openapi: string;
+      paths: Record<string, { get: { parameters?: { name: string }[] } }>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     for (const p of ['/api/health', '/api/provinces', '/api/regions', '/api/centers', '/api/volcanoes']) {
       expect(doc.paths[p]?.get).toBeDefined();

@@ -8,7 +8,9 @@ const TABLE = `scratch_${process.pid}`;
 describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   beforeAll(async () => {
     const db = await testDatabase();
-    await db.exec(`CREATE TABLE ${TABLE} (id integer PRIMARY KEY, name text NOT NULL CHECK (name <> ''), big bigint, money numeric(12,2), at timestamptz)`);
+    await db.exec(
+      `CREATE TABLE ${TABLE} (id integer PRIMARY KEY, name text NOT NULL CHECK (name <> ''), big bigint, money numeric(12,2), at timestamptz)`,
+    );
   });
   afterAll(async () => {
     const db = await testDatabase();
@@ -23,7 +25,10 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
   it('returns int8 and numeric as numbers and timestamptz as Date on both drivers', async () => {
     const db = await testDatabase();
     await db.query(`INSERT INTO ${TABLE} VALUES (1, 'a', 9007199254740991, 3516.80, '2026-01-02T03:04:05Z')`);
-    const row = await one<{ big: number; money: number; at: Date }>(db, `SELECT big, money, at FROM ${TABLE} WHERE id = 1`);
+    const row = await one<{ big: number; money: number; at: Date }>(
+      db,
+      `SELECT big, money, at FROM ${TABLE} WHERE id = 1`,
+    );
     expect(row.big).toBe(9007199254740991);
     expect(row.money).toBe(3516.8);
     expect(row.at).toBeInstanceOf(Date);
@@ -36,7 +41,10 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
       await tx.query(`INSERT INTO ${TABLE} (id, name) VALUES (2, 'b')`);
       await tx.query(`INSERT INTO ${TABLE} (id, name) VALUES (3, 'c')`);
     });
-    expect(await db.query(`SELECT id FROM ${TABLE} WHERE id IN (2, 3) ORDER BY id`)).toEqual([{ id: 2 }, { id: 3 }]);
+    expect(await db.query(`SELECT id FROM ${TABLE} WHERE id IN (2, 3) ORDER BY id`)).toEqual([
+      { id: 2 },
+      { id: 3 },
+    ]);
   });
 
   it('rolls back every statement of a transaction that throws', async () => {
@@ -52,14 +60,18 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
 
   it('translates a unique violation to IntegrityConstraintError naming the constraint', async () => {
     const db = await testDatabase();
-    const error = await db.query(`INSERT INTO ${TABLE} (id, name) VALUES (1, 'again')`).catch((e: unknown) => e);
+    const error = await db
+      .query(`INSERT INTO ${TABLE} (id, name) VALUES (1, 'again')`)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrityConstraintError);
     expect((error as IntegrityConstraintError).constraint).toBe(`${TABLE}_pkey`);
   });
 
   it('translates a check violation to IntegrityConstraintError and a NOT NULL violation to ValidationError', async () => {
     const db = await testDatabase();
-    await expect(db.query(`INSERT INTO ${TABLE} (id, name) VALUES (20, '')`)).rejects.toBeInstanceOf(IntegrityConstraintError);
+    await expect(db.query(`INSERT INTO ${TABLE} (id, name) VALUES (20, '')`)).rejects.toBeInstanceOf(
+      IntegrityConstraintError,
+    );
     const error = await db.query(`INSERT INTO ${TABLE} (id) VALUES (21)`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues[0]?.field).toBe('name');
@@ -81,7 +93,10 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
     }
     expect(await db.copyFromCsv(TABLE, ['id', 'name'], chunks())).toBe(2);
     expect(await db.query(`SELECT name FROM ${TABLE} WHERE id BETWEEN 100 AND 103 ORDER BY id`)).toEqual([
-      { name: 'quoted, name' }, { name: 'plain' }, { name: 'one' }, { name: 'two' },
+      { name: 'quoted, name' },
+      { name: 'plain' },
+      { name: 'one' },
+      { name: 'two' },
     ]);
     // A bad row anywhere rejects the whole COPY.
     await expect(db.copyFromCsv(TABLE, ['id', 'name'], '200,fine\n201,\n')).rejects.toBeDefined();
@@ -90,6 +105,8 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
 
   it('refuses identifiers that are not plain SQL names in COPY', async () => {
     const db = await testDatabase();
-    await expect(db.copyFromCsv(`${TABLE}; DROP TABLE x`, ['id'], '1\n')).rejects.toThrow('Invalid SQL identifier');
+    await expect(db.copyFromCsv(`${TABLE}; DROP TABLE x`, ['id'], '1\n')).rejects.toThrow(
+      'Invalid SQL identifier',
+    );
   });
 });

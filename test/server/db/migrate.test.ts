@@ -41,14 +41,34 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['provinces', 'cantons', 'regions', 'centers', 'volcanoes', 'cameras', 'thermal_readings',
-        'incidents', 'alert_rules', 'alerts', 'alert_events', 'audit_log', 'api_tokens', 'schema_migrations']),
+      expect.arrayContaining([
+        'provinces',
+        'cantons',
+        'regions',
+        'centers',
+        'volcanoes',
+        'cameras',
+        'thermal_readings',
+        'incidents',
+        'alert_rules',
+        'alerts',
+        'alert_events',
+        'audit_log',
+        'api_tokens',
+        'schema_migrations',
+      ]),
     );
     const gist = await db.query<{ indexname: string }>(
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '%USING gist%' ORDER BY 1`,
     );
     expect(gist.map((g) => g.indexname)).toEqual(
-      expect.arrayContaining(['cameras_geom_gist', 'incidents_geom_gist', 'provinces_geom_gist', 'regions_geom_gist', 'volcanoes_geom_gist']),
+      expect.arrayContaining([
+        'cameras_geom_gist',
+        'incidents_geom_gist',
+        'provinces_geom_gist',
+        'regions_geom_gist',
+        'volcanoes_geom_gist',
+      ]),
     );
   });
 });

@@ -28,10 +28,27 @@ describe('parseVolcanoes (Smithsonian GVP list)', () => {
 
   it('monitors those that erupted since 1900 and stand above sea level', () => {
     // Worked out from data/volcanoes.csv by hand: the Galápagos Rift (1996 CE) is submarine.
-    const monitored = volcanoes.filter((v) => v.monitored).map((v) => v.name).sort();
+    const monitored = volcanoes
+      .filter((v) => v.monitored)
+      .map((v) => v.name)
+      .sort();
     expect(monitored).toEqual(
-      ['Alcedo', 'Azul, Cerro', 'Chiles-Cerro Negro', 'Cotopaxi', 'Fernandina', 'Guagua Pichincha', 'Marchena',
-        'Negra, Sierra', 'Pinta', 'Reventador', 'Sangay', 'Santiago', 'Tungurahua', 'Wolf'].sort(),
+      [
+        'Alcedo',
+        'Azul, Cerro',
+        'Chiles-Cerro Negro',
+        'Cotopaxi',
+        'Fernandina',
+        'Guagua Pichincha',
+        'Marchena',
+        'Negra, Sierra',
+        'Pinta',
+        'Reventador',
+        'Sangay',
+        'Santiago',
+        'Tungurahua',
+        'Wolf',
+      ].sort(),
     );
   });
 
@@ -44,7 +61,8 @@ describe('parseVolcanoes (Smithsonian GVP list)', () => {
   });
 
   it('names the line and column of a bad row', () => {
-    const bad = 'gvp_number,name,country,region,primary_type,last_known_eruption,lat,lon,elevation_m\n1,X,Ecuador,R,T,Unknown,0.1,-78,abc\n';
+    const bad =
+      'gvp_number,name,country,region,primary_type,last_known_eruption,lat,lon,elevation_m\n1,X,Ecuador,R,T,Unknown,0.1,-78,abc\n';
     expect(() => parseVolcanoes(bad)).toThrow('volcanoes.csv line 2: elevation_m "abc" is not a number');
   });
 });
@@ -65,6 +83,8 @@ describe('parseCenters', () => {
 
   it('rejects an unknown kind, naming the line', () => {
     const bad = 'center_id,name,kind,city,lon,lat,provinces\nx,X,regional,C,-78,0,Pichincha\n';
-    expect(() => parseCenters(bad)).toThrow('centers.csv line 2: kind must be zonal or local, got "regional"');
+    expect(() => parseCenters(bad)).toThrow(
+      'centers.csv line 2: kind must be zonal or local, got "regional"',
+    );
   });
 });
