@@ -1,0 +1,228 @@
+/**
+ * Writes validated cameras, incidents and thermal readings in bulk. Each batch is COPYed into a
+ * temporary staging table and merged into its table by one INSERT … ON CONFLICT, inside the
+ * caller's transaction: nothing is visible before the commit, and sending the same batch again
+ * changes nothing (readings are keyed by camera and instant, cameras and incidents by their
+ * external id). The counts say what happened to every row.
+ */
+import type { Camera, Incident, ReadingQuality } from '../domain/types.js';
+import { csvText } from './copy-csv.js';
+import type { Queryable } from './database.js';
+
+export interface StoreCounts {
+  /** Rows handed in. */
+  received: number;
+  /** New rows written. */
+  inserted: number;
+  /** Existing rows whose values changed (cameras only). */
+  updated: number;
+  /** Rows already stored with the same values: the idempotent repeats. */
+  unchanged: number;
+  /** Rows whose key is stored with other values; the stored row is kept (readings, incidents). */
+  conflicting: number;
+}
+
+/** A reading whose camera has been resolved to its database id. */
+export interface ReadingRow {
+  cameraId: number;
+  ts: string;
+  maxTempC: number;
+  meanTempC: number | null;
+  quality: ReadingQuality;
+  synthetic: boolean;
+}
+
+export interface StagedBatch<T> {
+  /** Adds rows to the batch (COPY into the staging table). */
+  append(rows: readonly T[]): Promise<void>;
+  /** Merges the staged rows into the table and reports what happened. */
+  merge(): Promise<StoreCounts>;
+}
+
+const empty = (): StoreCounts => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, conflicting: 0 });
+
+/** Opens a readings batch in `tx`. */
+export async function stageReadings(tx: Queryable): Promise<StagedBatch<ReadingRow>> {
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS staging_readings (
+      camera_id bigint, ts timestamptz, max_temp_c real, mean_temp_c real, quality text, synthetic boolean
+    ) ON COMMIT DELETE ROWS`);
+  await tx.exec('TRUNCATE staging_readings');
+  const counts = empty();
+  return {
+    async append(rows) {
+      if (rows.length === 0) return;
+      counts.received += rows.length;
+      await tx.copyFromCsv(
+        'staging_readings',
+        ['camera_id', 'ts', 'max_temp_c', 'mean_temp_c', 'quality', 'synthetic'],
+        csvText(rows.map((r) => [r.cameraId, r.ts, r.maxTempC, r.meanTempC, r.quality, r.synthetic])),
+      );
+    },
+    async merge() {
+      const [r] = await tx.query<{ inserted: number; unchanged: number; conflicting: number }>(`
+        WITH ins AS (
+          INSERT INTO thermal_readings (camera_id, ts, max_temp_c, mean_temp_c, quality, synthetic)
+          SELECT camera_id, ts, max_temp_c, mean_temp_c, quality, synthetic FROM staging_readings
+          ON CONFLICT (camera_id, ts) DO NOTHING
+          RETURNING 1
+        )
+        SELECT (SELECT count(*)::int FROM ins) AS inserted,
+               (SELECT count(*)::int FROM staging_readings s JOIN thermal_readings t USING (camera_id, ts)
+                 WHERE (t.max_temp_c, t.mean_temp_c, t.quality) IS NOT DISTINCT FROM (s.max_temp_c, s.mean_temp_c, s.quality)) AS unchanged,
+               0 AS conflicting`);
+      // The outer SELECT sees the table as it was before the CTE's INSERT: `unchanged` counts
+      // only rows that were already stored.
+      counts.inserted = r!.inserted;
+      counts.unchanged = r!.unchanged;
+      counts.conflicting = counts.received - counts.inserted - counts.unchanged;
+      return { ...counts };
+    },
+  };
+}
+
+const INCIDENT_COLUMNS = [
+  'external_id',
+  'category',
+  'priority',
+  'occurred_at',
+  'lon',
+  'lat',
+  'description',
+  'synthetic',
+] as const;
+
+/** Opens an incidents batch in `tx`. */
+export async function stageIncidents(tx: Queryable): Promise<StagedBatch<Incident>> {
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS staging_incidents (
+      external_id text, category text, priority smallint, occurred_at timestamptz, lon float8, lat float8,
+      description text, synthetic boolean
+    ) ON COMMIT DELETE ROWS`);
+  await tx.exec('TRUNCATE staging_incidents');
+  const counts = empty();
+  return {
+    async append(rows) {
+      if (rows.length === 0) return;
+      counts.received += rows.length;
+      await tx.copyFromCsv(
+        'staging_incidents',
+        INCIDENT_COLUMNS,
+        csvText(
+          rows.map((i) => [
+            i.externalId,
+            i.category,
+            i.priority,
+            i.occurredAt,
+            i.position[0],
+            i.position[1],
+            i.description,
+            i.synthetic,
+          ]),
+        ),
+      );
+    },
+    async merge() {
+      const [r] = await tx.query<{ inserted: number; unchanged: number }>(`
+        WITH ins AS (
+          INSERT INTO incidents (external_id, category, priority, occurred_at, geom, description, synthetic)
+          SELECT external_id, category, priority, occurred_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), description, synthetic
+          FROM staging_incidents
+          ON CONFLICT (external_id) DO NOTHING
+          RETURNING 1
+        )
+        SELECT (SELECT count(*)::int FROM ins) AS inserted,
+               (SELECT count(*)::int FROM staging_incidents s JOIN incidents t USING (external_id)
+                 WHERE (t.category, t.priority, t.occurred_at, t.description) IS NOT DISTINCT FROM (s.category, s.priority, s.occurred_at, s.description)
+                   AND ST_Equals(t.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))) AS unchanged`);
+      counts.inserted = r!.inserted;
+      counts.unchanged = r!.unchanged;
+      counts.conflicting = counts.received - counts.inserted - counts.unchanged;
+      return { ...counts };
+    },
+  };
+}
+
+const CAMERA_FIELDS = `external_id, name, kind, status, lon, lat, mount_height_m, azimuth_deg, hfov_deg, vfov_deg, tilt_deg,
+  range_m, resolution_h_px, resolution_v_px, install_date, unit_cost_usd, volcano_gvp, synthetic`;
+
+/** Opens a cameras batch in `tx`: new external ids are inserted, changed ones updated. */
+export async function stageCameras(tx: Queryable): Promise<StagedBatch<Camera>> {
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS staging_cameras (
+      external_id text, name text, kind text, status text, lon float8, lat float8, mount_height_m real, azimuth_deg real,
+      hfov_deg real, vfov_deg real, tilt_deg real, range_m real, resolution_h_px integer, resolution_v_px integer,
+      install_date date, unit_cost_usd numeric(12,2), volcano_gvp integer, synthetic boolean
+    ) ON COMMIT DELETE ROWS`);
+  await tx.exec('TRUNCATE staging_cameras');
+  const counts = empty();
+  return {
+    async append(rows) {
+      if (rows.length === 0) return;
+      counts.received += rows.length;
+      await tx.copyFromCsv(
+        'staging_cameras',
+        CAMERA_FIELDS.split(',').map((s) => s.trim()),
+        csvText(
+          rows.map((c) => [
+            c.externalId,
+            c.name,
+            c.kind,
+            c.status,
+            c.position[0],
+            c.position[1],
+            c.mountHeightM,
+            c.azimuthDeg,
+            c.hfovDeg,
+            c.vfovDeg,
+            c.tiltDeg,
+            c.rangeM,
+            c.resolutionHPx,
+            c.resolutionVPx,
+            c.installDate,
+            c.unitCostUsd,
+            c.volcanoGvp,
+            c.synthetic,
+          ]),
+        ),
+      );
+    },
+    async merge() {
+      const rows = await tx.query<{ inserted: boolean }>(`
+        INSERT INTO cameras (external_id, name, kind, status, geom, mount_height_m, azimuth_deg, hfov_deg, vfov_deg, tilt_deg,
+                             range_m, resolution_h_px, resolution_v_px, install_date, unit_cost_usd, volcano_gvp, synthetic)
+        SELECT external_id, name, kind, status, ST_SetSRID(ST_MakePoint(lon, lat), 4326), mount_height_m, azimuth_deg, hfov_deg,
+               vfov_deg, tilt_deg, range_m, resolution_h_px, resolution_v_px, install_date, unit_cost_usd, volcano_gvp, synthetic
+        FROM staging_cameras
+        ON CONFLICT (external_id) DO UPDATE SET
+          name = excluded.name, kind = excluded.kind, status = excluded.status, geom = excluded.geom,
+          mount_height_m = excluded.mount_height_m, azimuth_deg = excluded.azimuth_deg, hfov_deg = excluded.hfov_deg,
+          vfov_deg = excluded.vfov_deg, tilt_deg = excluded.tilt_deg, range_m = excluded.range_m,
+          resolution_h_px = excluded.resolution_h_px, resolution_v_px = excluded.resolution_v_px,
+          install_date = excluded.install_date, unit_cost_usd = excluded.unit_cost_usd, volcano_gvp = excluded.volcano_gvp,
+          synthetic = excluded.synthetic, updated_at = now()
+        WHERE (cameras.name, cameras.kind, cameras.status, cameras.mount_height_m, cameras.azimuth_deg, cameras.hfov_deg,
+               cameras.vfov_deg, cameras.tilt_deg, cameras.range_m, cameras.resolution_h_px, cameras.resolution_v_px,
+               cameras.install_date, cameras.unit_cost_usd, cameras.volcano_gvp, cameras.synthetic)
+          IS DISTINCT FROM
+              (excluded.name, excluded.kind, excluded.status, excluded.mount_height_m, excluded.azimuth_deg, excluded.hfov_deg,
+               excluded.vfov_deg, excluded.tilt_deg, excluded.range_m, excluded.resolution_h_px, excluded.resolution_v_px,
+               excluded.install_date, excluded.unit_cost_usd, excluded.volcano_gvp, excluded.synthetic)
+           OR NOT ST_Equals(cameras.geom, excluded.geom)
+        RETURNING (xmax = 0) AS inserted`);
+      counts.inserted = rows.filter((r) => r.inserted).length;
+      counts.updated = rows.length - counts.inserted;
+      counts.unchanged = counts.received - rows.length;
+      return { ...counts };
+    },
+  };
+}
+
+/** Database ids of cameras by external id, for resolving readings. Unknown ids are absent. */
+export async function cameraIdsByExternalId(
+  db: Queryable,
+  externalIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await db.query<{ id: number; external_id: string }>(
+    'SELECT id, external_id FROM cameras WHERE external_id = ANY($1::text[])',
+    [externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
