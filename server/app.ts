@@ -3,7 +3,9 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
+import { addCameraRoutes } from './api/camera-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
+import { addIncidentRoutes } from './api/incident-routes.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { apiNotFound, problemDetails } from './api/problem-details.js';
@@ -51,6 +53,8 @@ export function createApp(options: AppOptions): Express {
   const api = new ApiRoutes();
   addHealthRoutes(api, db);
   addGeoRoutes(api, db);
+  addCameraRoutes(api, db);
+  addIncidentRoutes(api, db);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);

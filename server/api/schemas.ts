@@ -143,3 +143,23 @@ export const Problem = z
       .optional(),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+/** An instant in ISO 8601 with a zone (Z or ±hh:mm); naive local times are ambiguous and refused. */
+export const Instant = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/,
+    'must be ISO 8601 with a zone, e.g. 2026-11-23T10:00:00-05:00',
+  )
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
+  .transform((s) => new Date(s))
+  .openapi({ type: 'string', format: 'date-time', example: '2026-11-23T10:00:00-05:00' });
+
+/** A comma-separated list of allowed values: `kind=dome,ptz`. */
+export function csvEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()))
+    .pipe(z.array(z.enum(values)).min(1))
+    .openapi({ type: 'string', description: `Comma-separated: ${values.join(', ')}` });
+}

@@ -12,7 +12,14 @@ export type CameraKind = (typeof CAMERA_KINDS)[number];
 export const CAMERA_STATUSES = ['online', 'offline', 'maintenance'] as const;
 export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
-export const INCIDENT_CATEGORIES = ['traffic', 'medical', 'fire', 'security', 'natural_hazard', 'other'] as const;
+export const INCIDENT_CATEGORIES = [
+  'traffic',
+  'medical',
+  'fire',
+  'security',
+  'natural_hazard',
+  'other',
+] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 /** Quality of a thermal frame: volcano cameras are blind in cloud and fog. */
