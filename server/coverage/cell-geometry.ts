@@ -39,7 +39,9 @@ export function observerCells(grid: RasterGrid, x: number, y: number): ObserverC
   const gt = grid.geoTransform;
   const { col, row } = cellOf(gt, x, y);
   if (col < 0 || row < 0 || col >= grid.width || row >= grid.height) {
-    throw new Error(`Observer (${x}, ${y}) is outside the ${grid.width}×${grid.height} raster starting at (${gt[0]}, ${gt[3]})`);
+    throw new Error(
+      `Observer (${x}, ${y}) is outside the ${grid.width}×${grid.height} raster starting at (${gt[0]}, ${gt[3]})`,
+    );
   }
   const eastPerCol = new Float64Array(grid.height);
   const northPerRow = new Float64Array(grid.height);

@@ -73,7 +73,9 @@ async function demSourceOf(tiff: GeoTIFF, name: string): Promise<DemSource> {
     ? (fd.getValue('ModelTransformation') as number[] | undefined)
     : undefined;
   if (transform && (transform[1] !== 0 || transform[4] !== 0)) {
-    throw new Error(`DEM ${name} is rotated (ModelTransformation ${transform.join(',')}); only north-up rasters are supported`);
+    throw new Error(
+      `DEM ${name} is rotated (ModelTransformation ${transform.join(',')}); only north-up rasters are supported`,
+    );
   }
   // GDAL reads a PixelIsPoint tiepoint as the centre of the top-left cell; the geotransform's
   // origin is its outer corner either way.
@@ -94,7 +96,9 @@ function crsOf(keys: Record<string, unknown>, name: string): RasterCrs {
   if (model === 1) {
     const units = keys.ProjLinearUnitsGeoKey;
     if (units !== undefined && units !== 9001) {
-      throw new Error(`DEM ${name} is projected in linear unit ${String(units)}; only metres (EPSG:9001) are supported`);
+      throw new Error(
+        `DEM ${name} is projected in linear unit ${String(units)}; only metres (EPSG:9001) are supported`,
+      );
     }
     const epsg = keys.ProjectedCSTypeGeoKey;
     return { kind: 'projected', epsg: typeof epsg === 'number' ? epsg : 0 };
@@ -103,7 +107,9 @@ function crsOf(keys: Record<string, unknown>, name: string): RasterCrs {
     const epsg = keys.GeographicTypeGeoKey;
     return { kind: 'geographic', epsg: typeof epsg === 'number' ? epsg : 4326 };
   }
-  throw new Error(`DEM ${name} has GTModelTypeGeoKey ${String(model)}; expected 1 (projected) or 2 (geographic)`);
+  throw new Error(
+    `DEM ${name} has GTModelTypeGeoKey ${String(model)}; expected 1 (projected) or 2 (geographic)`,
+  );
 }
 
 /** Reads one window of a DEM (clipped to the raster) as a DemRaster on the same grid. */
@@ -135,7 +141,12 @@ export async function readDem(source: DemSource): Promise<DemRaster> {
  * degrees or metres), plus one cell of margin, so that a viewshed of that range needs nothing
  * outside it.
  */
-export async function readDemAround(source: DemSource, x: number, y: number, rangeM: number): Promise<DemRaster> {
+export async function readDemAround(
+  source: DemSource,
+  x: number,
+  y: number,
+  rangeM: number,
+): Promise<DemRaster> {
   return readDemWindow(source, windowAround(source, x, y, rangeM));
 }
 
@@ -147,9 +158,12 @@ export async function readDemAround(source: DemSource, x: number, y: number, ran
 export function windowAround(info: DemInfo, x: number, y: number, rangeM: number): CellWindow {
   const { col, row } = cellOf(info.geoTransform, x, y);
   if (col < 0 || row < 0 || col >= info.width || row >= info.height) {
-    throw new Error(`Point (${x}, ${y}) is outside the DEM (${info.width}×${info.height} cells from ${info.geoTransform[0]}, ${info.geoTransform[3]})`);
+    throw new Error(
+      `Point (${x}, ${y}) is outside the DEM (${info.width}×${info.height} cells from ${info.geoTransform[0]}, ${info.geoTransform[3]})`,
+    );
   }
-  if (!(rangeM > 0) || !Number.isFinite(rangeM)) return { col0: 0, row0: 0, width: info.width, height: info.height };
+  if (!(rangeM > 0) || !Number.isFinite(rangeM))
+    return { col0: 0, row0: 0, width: info.width, height: info.height };
   const { mx, my } = cellSizeMetres(info, y, rangeM);
   const halfCols = Math.ceil(rangeM / mx) + 1;
   const halfRows = Math.ceil(rangeM / my) + 1;

@@ -106,7 +106,8 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   checkFinite('curvatureCoeff', curv);
   checkFinite('nodataHeightM', nodataH);
   if (!(rangeM > 0)) throw new Error(`rangeM must be > 0 (or Infinity), got ${rangeM}`);
-  if (!(earthR > 0) || !Number.isFinite(earthR)) throw new Error(`earthRadiusM must be a positive number, got ${earthR}`);
+  if (!(earthR > 0) || !Number.isFinite(earthR))
+    throw new Error(`earthRadiusM must be a positive number, got ${earthR}`);
 
   const W = dem.width;
   const H = dem.height;
@@ -115,7 +116,9 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   const { col: oc, row: or, eastPerCol, northPerRow } = observerCells(dem, opts.x, opts.y);
   const ground0 = data[or * W + oc] as number;
   if (nodata !== null && ground0 === nodata) {
-    throw new Error(`Observer (${opts.x}, ${opts.y}) stands on a nodata cell (${nodata}) at column ${oc}, row ${or}`);
+    throw new Error(
+      `Observer (${opts.x}, ${opts.y}) stands on a nodata cell (${nodata}) at column ${oc}, row ${or}`,
+    );
   }
   const eye = ground0 + opts.observerHeightM;
   const range2 = Number.isFinite(rangeM) ? rangeM * rangeM : Infinity;
@@ -189,8 +192,8 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   const vert = opts.verticalLimits ?? null;
   if (sector) checkSector(sector);
   if (vert) checkVertical(vert);
-  const lowTan = vert ? Math.tan(Math.max(-90, vert.tiltDeg - vert.vfovDeg / 2) * DEG) : 0;
-  const highTan = vert ? Math.tan(Math.min(90, vert.tiltDeg + vert.vfovDeg / 2) * DEG) : 0;
+  const lowDeg = vert ? vert.tiltDeg - vert.vfovDeg / 2 : -90;
+  const highDeg = vert ? vert.tiltDeg + vert.vfovDeg / 2 : 90;
   let visibleCells = 0;
   for (let rr = 0; rr < bh; rr++) {
     const r = rr + b.r0;
@@ -202,13 +205,12 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
       const raw = data[gi] as number;
       if (nodata !== null && raw === nodata) continue;
       const dE = (c - ox) * ex;
-      if (dE !== 0 || dN !== 0) {
-        if (sector && !inSector(dE, dN, sector)) continue;
-        if (vert) {
-          const d = Math.hypot(dE, dN);
-          const up = raw + targetH - dropK * d * d - eye;
-          if (up < lowTan * d || up > highTan * d) continue;
-        }
+      // The observer's own cell counts as inside any sector, and is seen straight down (−90°).
+      if (sector && (dE !== 0 || dN !== 0) && !inSector(dE, dN, sector)) continue;
+      if (vert) {
+        const d = Math.hypot(dE, dN);
+        const elevation = Math.atan2(raw + targetH - dropK * d * d - eye, d) / DEG;
+        if (elevation < lowDeg || elevation > highDeg) continue;
       }
       visible[gi] = 1;
       visibleCells++;
@@ -232,7 +234,7 @@ const DEG = Math.PI / 180;
 
 function inSector(dE: number, dN: number, s: { azimuthDeg: number; hfovDeg: number }): boolean {
   const bearing = Math.atan2(dE, dN) / DEG;
-  const off = Math.abs((((bearing - s.azimuthDeg) % 360) + 540) % 360 - 180);
+  const off = Math.abs(((((bearing - s.azimuthDeg) % 360) + 540) % 360) - 180);
   return off <= s.hfovDeg / 2;
 }
 
@@ -304,11 +306,14 @@ function checkFinite(name: string, v: number): void {
 }
 
 function checkSector(s: { azimuthDeg: number; hfovDeg: number }): void {
-  if (!Number.isFinite(s.azimuthDeg)) throw new Error(`sector.azimuthDeg must be finite, got ${s.azimuthDeg}`);
+  if (!Number.isFinite(s.azimuthDeg))
+    throw new Error(`sector.azimuthDeg must be finite, got ${s.azimuthDeg}`);
   if (!(s.hfovDeg > 0)) throw new Error(`sector.hfovDeg must be > 0, got ${s.hfovDeg}`);
 }
 
 function checkVertical(v: { tiltDeg: number; vfovDeg: number }): void {
-  if (!(v.tiltDeg >= -90 && v.tiltDeg <= 90)) throw new Error(`verticalLimits.tiltDeg must be in [-90, 90], got ${v.tiltDeg}`);
-  if (!(v.vfovDeg > 0 && v.vfovDeg <= 180)) throw new Error(`verticalLimits.vfovDeg must be in (0, 180], got ${v.vfovDeg}`);
+  if (!(v.tiltDeg >= -90 && v.tiltDeg <= 90))
+    throw new Error(`verticalLimits.tiltDeg must be in [-90, 90], got ${v.tiltDeg}`);
+  if (!(v.vfovDeg > 0 && v.vfovDeg <= 180))
+    throw new Error(`verticalLimits.vfovDeg must be in (0, 180], got ${v.vfovDeg}`);
 }

@@ -86,7 +86,16 @@ describe.skipIf(!gdal)('viewshed agreement with gdal_viewshed', () => {
         rangeM: k.rangeM,
         curvatureCoeff: k.curvatureCoeff,
       };
-      const ref = await runGdalViewshed({ ...base, x: gx, y: gy, dem: gdalDemPath, out: join(dir, `${slug(k.name)}-gdal.tif`) });
+      const ref = await runGdalViewshed({
+        x: gx,
+        y: gy,
+        observerHeightM: k.observerHeightM,
+        targetHeightM: k.targetHeightM,
+        rangeM: k.rangeM,
+        curvatureCoeff: k.curvatureCoeff,
+        dem: gdalDemPath,
+        out: join(dir, `${slug(k.name)}-gdal.tif`),
+      });
       const asGdal = agreement(
         computeViewshed(dem, { ...base, adjacentHorizon: gdalHasAdjacentCellBug() ? 'observer-ground' : 'own' }),
         onOurGrid(ref),
