@@ -117,8 +117,10 @@ export function oneOf<const C extends string>(choices: readonly C[]): Codec<C> {
 }
 
 // Any C0 control or DEL; PostgreSQL text cannot hold NUL at all.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // Free text may keep tabs and line breaks.
+// eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**

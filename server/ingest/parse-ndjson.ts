@@ -47,7 +47,7 @@ export async function* parseNdjson<T>(
 
 function parseLine<T>(raw: string, line: number, spec: RecordSpec<T>, max: number): ParsedRow<T> | null {
   if (raw.length - (raw.endsWith('\r') ? 1 : 0) > max) return tooLong(line, max);
-  const text = raw.replace(/^\u001e/, '').trim();
+  const text = (raw.charCodeAt(0) === 0x1e ? raw.slice(1) : raw).trim();
   if (text === '') return null;
   let value: unknown;
   try {
