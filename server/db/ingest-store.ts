@@ -1,12 +1,13 @@
 /**
- * Writes validated cameras, incidents and thermal readings in bulk. Each batch is COPYed into a
- * temporary staging table and merged into its table by one INSERT … ON CONFLICT, inside the
- * caller's transaction: nothing is visible before the commit, and sending the same batch again
- * changes nothing (readings are keyed by camera and instant, cameras and incidents by their
- * external id). The counts say what happened to every row.
+ * Writes validated cameras, incidents and thermal readings in bulk, inside the caller's
+ * transaction: nothing is visible before the commit, and sending the same batch again changes
+ * nothing (readings are keyed by camera and instant, cameras and incidents by their external
+ * id). New readings and incidents are COPYed straight into their tables; repeats go through a
+ * staging table and ON CONFLICT. The counts say what happened to every row.
  */
 import type { Camera, Incident, ReadingQuality } from '../domain/types.js';
-import { csvText } from './copy-csv.js';
+import { IntegrityConstraintError } from '../errors.js';
+import { csvText, type CopyValue } from './copy-csv.js';
 import type { Queryable } from './database.js';
 
 export interface StoreCounts {
@@ -41,43 +42,80 @@ export interface StagedBatch<T> {
 
 const empty = (): StoreCounts => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, conflicting: 0 });
 
-/** Opens a readings batch in `tx`. */
-export async function stageReadings(tx: Queryable): Promise<StagedBatch<ReadingRow>> {
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS staging_readings (
-      camera_id bigint, ts timestamptz, max_temp_c real, mean_temp_c real, quality text, synthetic boolean
-    ) ON COMMIT DELETE ROWS`);
-  await tx.exec('TRUNCATE staging_readings');
+interface FastPathSpec<T> {
+  table: string;
+  columns: readonly string[];
+  /** The primary-key or unique constraint that a repeat violates. */
+  keyConstraint: string;
+  row: (r: T) => readonly CopyValue[];
+  /** Merges staging into the table, skipping keys already stored; returns the rows inserted. */
+  mergeSql: string;
+  /** Counts staged rows whose key is stored with equal values (inserted ones included). */
+  sameSql: string;
+}
+
+/**
+ * New rows — the common case — are COPYed straight into the table inside a savepoint. A chunk
+ * that repeats a stored key is rolled back to the savepoint and COPYed into the staging table
+ * instead, to be merged with ON CONFLICT DO NOTHING and counted as unchanged or conflicting.
+ */
+async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<StagedBatch<T>> {
+  const staging = `staging_${spec.table}`;
+  await tx.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+  );
+  await tx.exec(`TRUNCATE ${staging}`);
   const counts = empty();
+  let staged = 0;
   return {
     async append(rows) {
       if (rows.length === 0) return;
       counts.received += rows.length;
-      await tx.copyFromCsv(
-        'staging_readings',
-        ['camera_id', 'ts', 'max_temp_c', 'mean_temp_c', 'quality', 'synthetic'],
-        csvText(rows.map((r) => [r.cameraId, r.ts, r.maxTempC, r.meanTempC, r.quality, r.synthetic])),
-      );
+      const csv = csvText(rows.map(spec.row));
+      await tx.exec('SAVEPOINT atalaya_direct_copy');
+      try {
+        await tx.copyFromCsv(spec.table, spec.columns, csv);
+        await tx.exec('RELEASE SAVEPOINT atalaya_direct_copy');
+        counts.inserted += rows.length;
+      } catch (error) {
+        if (!(error instanceof IntegrityConstraintError) || error.constraint !== spec.keyConstraint)
+          throw error;
+        await tx.exec('ROLLBACK TO SAVEPOINT atalaya_direct_copy');
+        await tx.copyFromCsv(staging, spec.columns, csv);
+        staged += rows.length;
+      }
     },
     async merge() {
-      const [r] = await tx.query<{ inserted: number; unchanged: number; conflicting: number }>(`
-        WITH ins AS (
-          INSERT INTO thermal_readings (camera_id, ts, max_temp_c, mean_temp_c, quality, synthetic)
-          SELECT camera_id, ts, max_temp_c, mean_temp_c, quality, synthetic FROM staging_readings
-          ON CONFLICT (camera_id, ts) DO NOTHING
-          RETURNING 1
-        )
-        SELECT (SELECT count(*)::int FROM ins) AS inserted,
-               (SELECT count(*)::int FROM staging_readings s JOIN thermal_readings t USING (camera_id, ts)
-                 WHERE (t.max_temp_c, t.mean_temp_c, t.quality) IS NOT DISTINCT FROM (s.max_temp_c, s.mean_temp_c, s.quality)) AS unchanged,
-               0 AS conflicting`);
-      // The outer SELECT sees the table as it was before the CTE's INSERT: `unchanged` counts
-      // only rows that were already stored.
-      counts.inserted = r!.inserted;
-      counts.unchanged = r!.unchanged;
+      if (staged > 0) {
+        const [ins] = await tx.query<{ n: number }>(
+          `WITH ins AS (${spec.mergeSql} RETURNING 1) SELECT count(*)::int AS n FROM ins`,
+        );
+        const [same] = await tx.query<{ n: number }>(spec.sameSql);
+        const inserted = ins!.n;
+        counts.inserted += inserted;
+        // Rows inserted just now match themselves: what is left are the repeats with equal values.
+        counts.unchanged = same!.n - inserted;
+      }
       counts.conflicting = counts.received - counts.inserted - counts.unchanged;
       return { ...counts };
     },
   };
+}
+
+const READING_COLUMNS = ['camera_id', 'ts', 'max_temp_c', 'mean_temp_c', 'quality', 'synthetic'] as const;
+
+/** Opens a readings batch in `tx`, keyed by (camera, instant). */
+export function stageReadings(tx: Queryable): Promise<StagedBatch<ReadingRow>> {
+  return fastPathBatch<ReadingRow>(tx, {
+    table: 'thermal_readings',
+    columns: READING_COLUMNS,
+    keyConstraint: 'thermal_readings_pkey',
+    row: (r) => [r.cameraId, r.ts, r.maxTempC, r.meanTempC, r.quality, r.synthetic],
+    mergeSql: `INSERT INTO thermal_readings (${READING_COLUMNS.join(', ')})
+      SELECT ${READING_COLUMNS.join(', ')} FROM staging_thermal_readings ON CONFLICT (camera_id, ts) DO NOTHING`,
+    sameSql: `SELECT count(*)::int AS n FROM staging_thermal_readings s JOIN thermal_readings t USING (camera_id, ts)
+      WHERE (t.max_temp_c, t.mean_temp_c, t.quality) IS NOT DISTINCT FROM (s.max_temp_c, s.mean_temp_c, s.quality)`,
+  });
 }
 
 const INCIDENT_COLUMNS = [
@@ -85,60 +123,33 @@ const INCIDENT_COLUMNS = [
   'category',
   'priority',
   'occurred_at',
-  'lon',
-  'lat',
+  'geom',
   'description',
   'synthetic',
 ] as const;
 
-/** Opens an incidents batch in `tx`. */
-export async function stageIncidents(tx: Queryable): Promise<StagedBatch<Incident>> {
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS staging_incidents (
-      external_id text, category text, priority smallint, occurred_at timestamptz, lon float8, lat float8,
-      description text, synthetic boolean
-    ) ON COMMIT DELETE ROWS`);
-  await tx.exec('TRUNCATE staging_incidents');
-  const counts = empty();
-  return {
-    async append(rows) {
-      if (rows.length === 0) return;
-      counts.received += rows.length;
-      await tx.copyFromCsv(
-        'staging_incidents',
-        INCIDENT_COLUMNS,
-        csvText(
-          rows.map((i) => [
-            i.externalId,
-            i.category,
-            i.priority,
-            i.occurredAt,
-            i.position[0],
-            i.position[1],
-            i.description,
-            i.synthetic,
-          ]),
-        ),
-      );
-    },
-    async merge() {
-      const [r] = await tx.query<{ inserted: number; unchanged: number }>(`
-        WITH ins AS (
-          INSERT INTO incidents (external_id, category, priority, occurred_at, geom, description, synthetic)
-          SELECT external_id, category, priority, occurred_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), description, synthetic
-          FROM staging_incidents
-          ON CONFLICT (external_id) DO NOTHING
-          RETURNING 1
-        )
-        SELECT (SELECT count(*)::int FROM ins) AS inserted,
-               (SELECT count(*)::int FROM staging_incidents s JOIN incidents t USING (external_id)
-                 WHERE (t.category, t.priority, t.occurred_at, t.description) IS NOT DISTINCT FROM (s.category, s.priority, s.occurred_at, s.description)
-                   AND ST_Equals(t.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))) AS unchanged`);
-      counts.inserted = r!.inserted;
-      counts.unchanged = r!.unchanged;
-      counts.conflicting = counts.received - counts.inserted - counts.unchanged;
-      return { ...counts };
-    },
-  };
+/** Opens an incidents batch in `tx`, keyed by external id. */
+export function stageIncidents(tx: Queryable): Promise<StagedBatch<Incident>> {
+  return fastPathBatch<Incident>(tx, {
+    table: 'incidents',
+    columns: INCIDENT_COLUMNS,
+    keyConstraint: 'incidents_external_id_key',
+    // PostGIS reads EWKT in COPY, so points need no SQL function on the way in.
+    row: (i) => [
+      i.externalId,
+      i.category,
+      i.priority,
+      i.occurredAt,
+      `SRID=4326;POINT(${i.position[0]} ${i.position[1]})`,
+      i.description,
+      i.synthetic,
+    ],
+    mergeSql: `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')})
+      SELECT ${INCIDENT_COLUMNS.join(', ')} FROM staging_incidents ON CONFLICT (external_id) DO NOTHING`,
+    sameSql: `SELECT count(*)::int AS n FROM staging_incidents s JOIN incidents t USING (external_id)
+      WHERE (t.category, t.priority, t.occurred_at, t.description) IS NOT DISTINCT FROM (s.category, s.priority, s.occurred_at, s.description)
+        AND ST_Equals(t.geom, s.geom)`,
+  });
 }
 
 const CAMERA_FIELDS = `external_id, name, kind, status, lon, lat, mount_height_m, azimuth_deg, hfov_deg, vfov_deg, tilt_deg,

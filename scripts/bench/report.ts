@@ -1,0 +1,25 @@
+/**
+ * One line per figure: the value, its budget, and a baseline measured in the same run with the
+ * ratio between them, so a slow machine shows up in both numbers instead of failing a budget.
+ */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** The budget and whether more or less is better. */
+  budget: { value: number; better: 'higher' | 'lower' };
+  baseline?: { name: string; value: number };
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3));
+
+/** Prints the figure and returns whether it met its budget. */
+export function report(f: Figure): boolean {
+  const ok = f.budget.better === 'higher' ? f.value >= f.budget.value : f.value <= f.budget.value;
+  const budget = `budget ${f.budget.better === 'higher' ? '≥' : '≤'} ${fmt(f.budget.value)} ${f.unit}`;
+  const baseline = f.baseline
+    ? `; baseline ${f.baseline.name} ${fmt(f.baseline.value)} ${f.unit}, ratio ${(f.value / f.baseline.value).toFixed(2)}×`
+    : '';
+  console.log(`${ok ? 'PASS' : 'MISS'}  ${f.name}: ${fmt(f.value)} ${f.unit} (${budget}${baseline})`);
+  return ok;
+}
