@@ -1,0 +1,41 @@
+/**
+ * Loads the four reference collections from the API into the runtime store, each on its own, so
+ * that the map shows what has arrived while the rest is still loading or has failed.
+ */
+import type { RuntimeState } from '../state/runtime-state.js';
+import type { Store } from '../state/store.js';
+import { getJson } from './api-client.js';
+import { DATASET_IDS, type DatasetId, type ReferenceData } from './reference-features.js';
+
+/** Endpoint of each dataset (server/api). */
+export const DATASET_URLS: Readonly<Record<DatasetId, string>> = {
+  provinces: '/api/provinces',
+  regions: '/api/regions',
+  centers: '/api/centers',
+  volcanoes: '/api/volcanoes',
+};
+
+/** Loads the given datasets (all by default), or reloads those that failed when called again. */
+export async function loadReferenceData(runtime: Store<RuntimeState>, ids: readonly DatasetId[] = DATASET_IDS): Promise<void> {
+  await Promise.all(ids.map((id) => loadOne(runtime, id)));
+}
+
+async function loadOne<K extends DatasetId>(runtime: Store<RuntimeState>, id: K): Promise<void> {
+  const setDataset = (dataset: RuntimeState['datasets'][K]) =>
+    runtime.set((state) => ({ datasets: { ...state.datasets, [id]: dataset } }));
+  setDataset({ status: 'loading' });
+  try {
+    const data = await getJson<ReferenceData[K]>(DATASET_URLS[id]);
+    if (data?.type !== 'FeatureCollection' || !Array.isArray(data.features)) {
+      throw new Error(`${DATASET_URLS[id]} did not return a FeatureCollection`);
+    }
+    setDataset({ status: 'ready', data } as RuntimeState['datasets'][K]);
+  } catch (error) {
+    setDataset({ status: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The datasets that failed to load. */
+export function failedDatasets(runtime: RuntimeState): DatasetId[] {
+  return DATASET_IDS.filter((id) => runtime.datasets[id].status === 'error');
+}

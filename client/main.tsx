@@ -1,0 +1,40 @@
+/**
+ * Boots the web client: state from the URL, the reference data and health poll, then the page.
+ * Layer ids, the URL format and the test hook are documented in map/layer-ids.ts,
+ * state/url-codec.ts and debug-handle.ts.
+ */
+import { render } from 'preact';
+import './styles.css';
+import { App } from './app.js';
+import { startHealthMonitor } from './data/health-monitor.js';
+import { loadReferenceData } from './data/load-reference-data.js';
+import './debug-handle.js';
+import { t } from './i18n.js';
+import { DEFAULT_STATE } from './state/app-state.js';
+import { INITIAL_RUNTIME_STATE } from './state/runtime-state.js';
+import { createStore } from './state/store.js';
+import { decodeState, mergeState } from './state/url-codec.js';
+import { syncUrlWithStore } from './state/url-sync.js';
+
+const decoded = decodeState(window.location.hash);
+const app = createStore(mergeState(DEFAULT_STATE, decoded));
+const runtime = createStore(INITIAL_RUNTIME_STATE);
+window.__atalaya = { app, runtime, map: null, overlay: null };
+
+syncUrlWithStore(app);
+const applyDocumentLanguage = () => {
+  const { language } = app.get();
+  document.documentElement.lang = language;
+  document.title = `${t(language, 'app.title')} — ${t(language, 'app.tagline')}`;
+};
+applyDocumentLanguage();
+app.subscribe((state, previous) => {
+  if (state.language !== previous.language) applyDocumentLanguage();
+});
+
+void loadReferenceData(runtime);
+const health = startHealthMonitor(runtime);
+
+const root = document.getElementById('app');
+if (!root) throw new Error('index.html has no #app element');
+render(<App app={app} runtime={runtime} health={health} viewFromUrl={decoded.view !== undefined} />, root);

@@ -1,0 +1,75 @@
+/**
+ * Stable ids of every source and layer on the map. Tests, panels and later features refer to layers
+ * by these ids (e.g. `map.queryRenderedFeatures({ layers: [MAP_LAYER_IDS.regionsFill] })`), so
+ * renaming one is a breaking change.
+ *
+ * MapLibre layers, bottom to top:
+ *   background              ocean colour
+ *   land-fill               Natural Earth land (tiles/basemap/land.geojson)
+ *   regions-fill            the 16 regional centers' areas, coloured by center (overlay "regions")
+ *   provinces-fill          invisible hit area for clicking a province (overlay "provinces")
+ *   provinces-line          province boundaries (overlay "provinces")
+ *   regions-line            region outlines (overlay "regions")
+ *   coastline-line          Natural Earth coastline
+ *   country-borders-line    Natural Earth land borders between countries
+ *   provinces-selected-line outline of the selected province
+ *   regions-selected-line   outline of the selected region
+ *   centers-selected-circle halo of the selected center
+ *   centers-circle          the 16 centers (overlay "centers")
+ *   volcanoes-selected-circle halo of the selected volcano
+ *   volcanoes-circle        Holocene volcanoes, monitored ones larger (overlay "volcanoes")
+ * deck.gl layers (MapboxOverlay, interleaved, drawn above all of these):
+ *   geography-labels        country, ocean and archipelago names
+ *   centers-label           center city names (overlay "centers")
+ *   volcanoes-label         volcano names (overlay "volcanoes")
+ */
+import type { OverlayId } from '../state/app-state.js';
+
+export const SOURCE_IDS = {
+  land: 'basemap-land',
+  coastline: 'basemap-coastline',
+  borders: 'basemap-borders',
+  provinces: 'provinces',
+  regions: 'regions',
+  centers: 'centers',
+  volcanoes: 'volcanoes',
+} as const;
+
+export const MAP_LAYER_IDS = {
+  background: 'background',
+  landFill: 'land-fill',
+  regionsFill: 'regions-fill',
+  provincesFill: 'provinces-fill',
+  provincesLine: 'provinces-line',
+  regionsLine: 'regions-line',
+  coastlineLine: 'coastline-line',
+  countryBordersLine: 'country-borders-line',
+  provincesSelectedLine: 'provinces-selected-line',
+  regionsSelectedLine: 'regions-selected-line',
+  centersSelectedCircle: 'centers-selected-circle',
+  centersCircle: 'centers-circle',
+  volcanoesSelectedCircle: 'volcanoes-selected-circle',
+  volcanoesCircle: 'volcanoes-circle',
+} as const;
+
+export const DECK_LAYER_IDS = {
+  geographyLabels: 'geography-labels',
+  centersLabel: 'centers-label',
+  volcanoesLabel: 'volcanoes-label',
+} as const;
+
+/** The MapLibre and deck.gl layers each overlay switches on and off. */
+export const OVERLAY_LAYERS: Readonly<Record<OverlayId, { map: readonly string[]; deck: readonly string[] }>> = {
+  regions: { map: [MAP_LAYER_IDS.regionsFill, MAP_LAYER_IDS.regionsLine], deck: [] },
+  provinces: { map: [MAP_LAYER_IDS.provincesFill, MAP_LAYER_IDS.provincesLine], deck: [] },
+  centers: { map: [MAP_LAYER_IDS.centersCircle], deck: [DECK_LAYER_IDS.centersLabel] },
+  volcanoes: { map: [MAP_LAYER_IDS.volcanoesCircle], deck: [DECK_LAYER_IDS.volcanoesLabel] },
+};
+
+/** Layers a click can select, in priority order (points before areas). */
+export const CLICKABLE_LAYERS = [
+  MAP_LAYER_IDS.volcanoesCircle,
+  MAP_LAYER_IDS.centersCircle,
+  MAP_LAYER_IDS.regionsFill,
+  MAP_LAYER_IDS.provincesFill,
+] as const;

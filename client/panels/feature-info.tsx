@@ -1,0 +1,178 @@
+/**
+ * Details of the selected region, center, volcano or province, floating over the map. Escape or
+ * the close button clears the selection.
+ */
+import { useEffect } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { findFeature } from '../data/find-feature.js';
+import type {
+  CenterProperties,
+  ProvinceProperties,
+  ReferenceData,
+  RegionProperties,
+  VolcanoProperties,
+} from '../data/reference-features.js';
+import { formatNumber, t, volcanoTypeLabel } from '../i18n.js';
+import { MAP_THEME } from '../map/map-theme.js';
+import { regionColor } from '../map/region-palette.js';
+import type { Language, Selection } from '../state/app-state.js';
+import { shortName } from './layer-legend.js';
+
+export interface FeatureInfoProps {
+  language: Language;
+  selection: Selection;
+  data: ReferenceData;
+  onClose: () => void;
+  onSelect: (selection: Selection) => void;
+}
+
+export function FeatureInfo({ language, selection, data, onClose, onSelect }: FeatureInfoProps) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const feature = findFeature(data, selection);
+  let title = selection.id;
+  let body: ComponentChildren = <p class="info-empty">{t(language, 'info.notFound')}</p>;
+  let accent: string | undefined;
+  if (feature) {
+    const props = feature.properties as unknown;
+    const coordinates = feature.geometry.type === 'Point' ? (feature.geometry.coordinates as [number, number]) : null;
+    switch (selection.kind) {
+      case 'region': {
+        const p = props as RegionProperties;
+        title = shortName(p.name);
+        accent = regionColor(p.centerId);
+        body = (
+          <>
+            <Fields>
+              <Field label={t(language, 'info.centerKind')}>{t(language, `info.centerKind.${p.kind}`)}</Field>
+              <Field label={t(language, 'info.area')}>{t(language, 'unit.km2', { value: p.areaKm2 })}</Field>
+              <Field label={t(language, 'info.provinces')}>{p.provinces.join(', ')}</Field>
+              <Field label={t(language, 'info.center')}>
+                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'center', id: p.centerId })}>
+                  {p.name}
+                </button>
+              </Field>
+            </Fields>
+            <p class="info-note">{t(language, 'info.approximation')}</p>
+          </>
+        );
+        break;
+      }
+      case 'center': {
+        const p = props as CenterProperties;
+        title = p.name;
+        accent = regionColor(p.id);
+        body = (
+          <>
+            <Fields>
+              <Field label={t(language, 'info.city')}>{p.city}</Field>
+              <Field label={t(language, 'info.centerKind')}>{t(language, `info.centerKind.${p.kind}`)}</Field>
+              <Field label={t(language, 'info.provinces')}>{p.provinces.join(', ')}</Field>
+              <Field label={t(language, 'info.region')}>
+                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'region', id: p.id })}>
+                  {shortName(p.name)}
+                </button>
+              </Field>
+              {coordinates ? <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field> : null}
+            </Fields>
+            <p class="info-note">{t(language, 'info.approximation')}</p>
+          </>
+        );
+        break;
+      }
+      case 'volcano': {
+        const p = props as VolcanoProperties;
+        title = p.name;
+        accent = p.monitored ? MAP_THEME.volcano.monitoredFill : MAP_THEME.volcano.otherFill;
+        body = (
+          <Fields>
+            <Field label={t(language, 'info.volcanoType')}>{volcanoTypeLabel(language, p.primaryType)}</Field>
+            <Field label={t(language, 'info.lastEruption')}>{eruptionLabel(language, p.lastEruptionYear)}</Field>
+            <Field label={t(language, 'info.elevation')}>{t(language, 'unit.m', { value: p.elevationM })}</Field>
+            <Field label={t(language, 'info.monitored')}>
+              {t(language, p.monitored ? 'info.monitored.yes' : 'info.monitored.no')}
+            </Field>
+            <Field label={t(language, 'info.gvpNumber')}>{String(p.gvpNumber)}</Field>
+            {coordinates ? <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field> : null}
+          </Fields>
+        );
+        break;
+      }
+      case 'province': {
+        const p = props as ProvinceProperties;
+        title = p.name;
+        body = (
+          <Fields>
+            <Field label={t(language, 'info.code')}>{p.code}</Field>
+            <Field label={t(language, 'info.cantons')}>{formatNumber(language, p.cantonCount)}</Field>
+            <Field label={t(language, 'info.area')}>{t(language, 'unit.km2', { value: p.areaKm2 })}</Field>
+            <Field label={t(language, 'info.center')}>
+              {p.centerId ? (
+                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'region', id: p.centerId as string })}>
+                  {centerName(data, p.centerId)}
+                </button>
+              ) : (
+                t(language, 'info.noCenter')
+              )}
+            </Field>
+          </Fields>
+        );
+        break;
+      }
+    }
+  }
+
+  return (
+    <section class="info-panel" aria-label={t(language, 'info.panelLabel')} aria-live="polite" data-testid="feature-info">
+      <header class="info-header" style={accent ? { borderTopColor: accent } : undefined}>
+        <div>
+          <p class="info-kind">{t(language, `info.kind.${selection.kind}`)}</p>
+          <h2 class="info-title">{title}</h2>
+        </div>
+        <button type="button" class="icon-button" onClick={onClose} aria-label={t(language, 'info.close')} title={t(language, 'info.close')}>
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path d="M6 6 L18 18 M18 6 L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+          </svg>
+        </button>
+      </header>
+      <div class="info-body">{body}</div>
+    </section>
+  );
+}
+
+function Fields({ children }: { children: ComponentChildren }) {
+  return <dl class="info-fields">{children}</dl>;
+}
+
+function Field({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="info-field">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function eruptionLabel(language: Language, year: number | null): string {
+  if (year === null) return t(language, 'info.lastEruption.unknown');
+  if (year < 0) return t(language, 'info.lastEruption.bce', { year: String(-year) });
+  return String(year);
+}
+
+/** '0.6770° S, 78.4360° W': hemisphere letters instead of signs, as field teams read them. */
+function formatLngLat(language: Language, [lng, lat]: [number, number]): string {
+  const ns = t(language, lat < 0 ? 'compass.south' : 'compass.north');
+  const ew = t(language, lng < 0 ? 'compass.west' : 'compass.east');
+  return `${Math.abs(lat).toFixed(4)}° ${ns}, ${Math.abs(lng).toFixed(4)}° ${ew}`;
+}
+
+function centerName(data: ReferenceData, centerId: string): string {
+  const center = data.centers.features.find((f) => f.properties.id === centerId);
+  return center ? center.properties.name : centerId;
+}

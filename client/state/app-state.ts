@@ -1,0 +1,68 @@
+/**
+ * What the screen shows, as plain data: the map view, which overlays are on, the language and the
+ * selected feature. The URL mirrors exactly this (url-codec.ts), so a link reproduces the screen.
+ * Anything that is not worth sharing in a link (loaded data, server health) lives in
+ * runtime-state.ts instead.
+ */
+
+export const LANGUAGES = ['es', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * The overlays a user can switch on and off, in drawing order (bottom first). Each maps to one or
+ * more MapLibre and deck.gl layers (client/map/layer-ids.ts). New overlays are added here.
+ */
+export const OVERLAY_IDS = ['regions', 'provinces', 'centers', 'volcanoes'] as const;
+export type OverlayId = (typeof OVERLAY_IDS)[number];
+
+export const SELECTION_KINDS = ['region', 'center', 'volcano', 'province'] as const;
+export type SelectionKind = (typeof SELECTION_KINDS)[number];
+
+/** A selected feature: a region by its center id, a center by id, a volcano by GVP number, a province by code. */
+export interface Selection {
+  kind: SelectionKind;
+  id: string;
+}
+
+export interface MapView {
+  /** [longitude, latitude] in degrees, EPSG:4326. */
+  center: [number, number];
+  /** Web Mercator zoom level (512 px tiles, MapLibre's convention). */
+  zoom: number;
+  /** Degrees clockwise from north. */
+  bearing: number;
+  /** Degrees from looking straight down. */
+  pitch: number;
+}
+
+export interface AppState {
+  view: MapView;
+  overlays: ReadonlySet<OverlayId>;
+  language: Language;
+  selection: Selection | null;
+}
+
+/** Mainland Ecuador and the Galápagos, [west, south, east, north] in degrees. */
+export const NATIONAL_BOUNDS: [number, number, number, number] = [-92.1, -5.1, -75.1, 1.75];
+
+/** A view that shows NATIONAL_BOUNDS on a 1366×768 screen; at boot the map fits the bounds instead. */
+export const DEFAULT_VIEW: MapView = { center: [-83.6, -1.7], zoom: 5.4, bearing: 0, pitch: 0 };
+
+export const DEFAULT_STATE: AppState = {
+  view: DEFAULT_VIEW,
+  overlays: new Set<OverlayId>(['regions', 'provinces', 'centers', 'volcanoes']),
+  language: 'es',
+  selection: null,
+};
+
+export function isOverlayId(value: string): value is OverlayId {
+  return (OVERLAY_IDS as readonly string[]).includes(value);
+}
+
+export function isLanguage(value: string): value is Language {
+  return (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function isSelectionKind(value: string): value is SelectionKind {
+  return (SELECTION_KINDS as readonly string[]).includes(value);
+}
