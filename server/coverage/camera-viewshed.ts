@@ -28,7 +28,10 @@ export interface CameraViewshedChoices {
  * Viewshed options for a camera on a DEM in EPSG:4326 (its position is lon/lat): eye at the
  * mount height, range and horizontal sector from the inventory (none for hfov 360).
  */
-export function cameraViewshedOptions(camera: CameraForViewshed, choices: CameraViewshedChoices = {}): ViewshedOptions {
+export function cameraViewshedOptions(
+  camera: CameraForViewshed,
+  choices: CameraViewshedChoices = {},
+): ViewshedOptions {
   const [lon, lat] = camera.position;
   const fullCircle = camera.hfovDeg >= 360;
   const mode = choices.tiltLimits ?? 'auto';
@@ -49,10 +52,15 @@ export function cameraViewshedOptions(camera: CameraForViewshed, choices: Camera
  * The lens field of view for pixel density: the camera's hfov, or for a 360° camera the lens's
  * own (which the inventory does not hold, so it must be given).
  */
-export function lensHfovDeg(camera: Pick<Camera, 'hfovDeg' | 'externalId'>, lensHfovForFullCircle?: number): number {
+export function lensHfovDeg(
+  camera: Pick<Camera, 'hfovDeg' | 'externalId'>,
+  lensHfovForFullCircle?: number,
+): number {
   if (camera.hfovDeg < 180) return camera.hfovDeg;
   if (lensHfovForFullCircle === undefined) {
-    throw new Error(`Camera ${camera.externalId} has hfov ${camera.hfovDeg}°; give its lens's own field of view for pixel density`);
+    throw new Error(
+      `Camera ${camera.externalId} has hfov ${camera.hfovDeg}°; give its lens's own field of view for pixel density`,
+    );
   }
   return lensHfovForFullCircle;
 }

@@ -68,10 +68,30 @@ export async function runGdalViewshed(a: GdalViewshedArgs): Promise<DemRaster> {
 }
 
 /** Warps a lon/lat window of a DEM to a UTM grid with bilinear resampling. */
-export function warpToUtm(src: string, out: string, epsg: number, cellM: number, te: [number, number, number, number]): void {
+export function warpToUtm(
+  src: string,
+  out: string,
+  epsg: number,
+  cellM: number,
+  te: [number, number, number, number],
+): void {
   execFileSync(
     'gdalwarp',
-    ['-q', '-overwrite', '-t_srs', `EPSG:${epsg}`, '-tr', String(cellM), String(cellM), '-r', 'bilinear', '-te', ...te.map(String), src, out],
+    [
+      '-q',
+      '-overwrite',
+      '-t_srs',
+      `EPSG:${epsg}`,
+      '-tr',
+      String(cellM),
+      String(cellM),
+      '-r',
+      'bilinear',
+      '-te',
+      ...te.map(String),
+      src,
+      out,
+    ],
     { stdio: 'pipe' },
   );
 }
@@ -95,7 +115,8 @@ export function gdalTransform(lon: number, lat: number, epsg: number): [number, 
     encoding: 'utf8',
   });
   const [x, y] = out.trim().split(/\s+/).map(Number);
-  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`gdaltransform gave ${JSON.stringify(out)}`);
+  if (!Number.isFinite(x) || !Number.isFinite(y))
+    throw new Error(`gdaltransform gave ${JSON.stringify(out)}`);
   return [x as number, y as number];
 }
 
@@ -142,5 +163,12 @@ export function agreement(mine: ViewshedResult, gdal: DemRaster): Agreement {
       visibleGdal += g;
     }
   }
-  return { cells, agree, percent: (100 * agree) / Math.max(1, cells), rangeMismatch, visibleMine, visibleGdal };
+  return {
+    cells,
+    agree,
+    percent: (100 * agree) / Math.max(1, cells),
+    rangeMismatch,
+    visibleMine,
+    visibleGdal,
+  };
 }

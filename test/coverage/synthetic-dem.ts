@@ -34,7 +34,14 @@ export function metricCentre(c: number, r: number, cellW = 10, cellH = cellW): {
 }
 
 /** A DEM on a degree grid (EPSG:4326) whose top-left corner is (west, north). */
-export function degreeDem(width: number, height: number, pxDeg: number, west: number, north: number, z: (c: number, r: number) => number): DemRaster {
+export function degreeDem(
+  width: number,
+  height: number,
+  pxDeg: number,
+  west: number,
+  north: number,
+  z: (c: number, r: number) => number,
+): DemRaster {
   const data = new Float32Array(width * height);
   for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) data[r * width + c] = z(c, r);
   return {

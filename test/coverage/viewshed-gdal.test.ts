@@ -51,17 +51,79 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'Cotopaxi summit, 3″ → UTM 90 m, 20 km', src: ANDES_3S, lon: -78.436, lat: -0.677, observerHeightM: 10, targetHeightM: 1.7, rangeM: 20000, curvatureCoeff: 0.85714, grid: { kind: 'utm', cellM: 90 } },
-  { name: 'Quito valley, 3″ → UTM 90 m, 10 km', src: ANDES_3S, lon: -78.5, lat: -0.2, observerHeightM: 15, targetHeightM: 1.7, rangeM: 10000, curvatureCoeff: 0.85714, grid: { kind: 'utm', cellM: 90 } },
-  { name: 'Tungurahua flank, 3″ → UTM 90 m, 15 km', src: ANDES_3S, lon: -78.47, lat: -1.43, observerHeightM: 5, targetHeightM: 1.7, rangeM: 15000, curvatureCoeff: 0.85714, grid: { kind: 'utm', cellM: 90 } },
-  { name: 'Chimborazo, 9″ → UTM 280 m, 40 km, flat Earth', src: ECUADOR_9S, lon: -78.817, lat: -1.469, observerHeightM: 10, targetHeightM: 0, rangeM: 40000, curvatureCoeff: 0, grid: { kind: 'utm', cellM: 280 } },
-  { name: 'Reventador, 3″ degree grid, 15 km', src: ANDES_3S, lon: -77.656, lat: -0.077, observerHeightM: 20, targetHeightM: 1.7, rangeM: 15000, curvatureCoeff: 0.85714, grid: { kind: 'degrees' } },
-  { name: 'Sangay valley, 3″ degree grid, 20 km', src: ANDES_3S, lon: -78.45, lat: -2.05, observerHeightM: 30, targetHeightM: 1.7, rangeM: 20000, curvatureCoeff: 0.85714, grid: { kind: 'degrees' } },
+  {
+    name: 'Cotopaxi summit, 3″ → UTM 90 m, 20 km',
+    src: ANDES_3S,
+    lon: -78.436,
+    lat: -0.677,
+    observerHeightM: 10,
+    targetHeightM: 1.7,
+    rangeM: 20000,
+    curvatureCoeff: 0.85714,
+    grid: { kind: 'utm', cellM: 90 },
+  },
+  {
+    name: 'Quito valley, 3″ → UTM 90 m, 10 km',
+    src: ANDES_3S,
+    lon: -78.5,
+    lat: -0.2,
+    observerHeightM: 15,
+    targetHeightM: 1.7,
+    rangeM: 10000,
+    curvatureCoeff: 0.85714,
+    grid: { kind: 'utm', cellM: 90 },
+  },
+  {
+    name: 'Tungurahua flank, 3″ → UTM 90 m, 15 km',
+    src: ANDES_3S,
+    lon: -78.47,
+    lat: -1.43,
+    observerHeightM: 5,
+    targetHeightM: 1.7,
+    rangeM: 15000,
+    curvatureCoeff: 0.85714,
+    grid: { kind: 'utm', cellM: 90 },
+  },
+  {
+    name: 'Chimborazo, 9″ → UTM 280 m, 40 km, flat Earth',
+    src: ECUADOR_9S,
+    lon: -78.817,
+    lat: -1.469,
+    observerHeightM: 10,
+    targetHeightM: 0,
+    rangeM: 40000,
+    curvatureCoeff: 0,
+    grid: { kind: 'utm', cellM: 280 },
+  },
+  {
+    name: 'Reventador, 3″ degree grid, 15 km',
+    src: ANDES_3S,
+    lon: -77.656,
+    lat: -0.077,
+    observerHeightM: 20,
+    targetHeightM: 1.7,
+    rangeM: 15000,
+    curvatureCoeff: 0.85714,
+    grid: { kind: 'degrees' },
+  },
+  {
+    name: 'Sangay valley, 3″ degree grid, 20 km',
+    src: ANDES_3S,
+    lon: -78.45,
+    lat: -2.05,
+    observerHeightM: 30,
+    targetHeightM: 1.7,
+    rangeM: 20000,
+    curvatureCoeff: 0.85714,
+    grid: { kind: 'degrees' },
+  },
 ];
 
 const gdal = hasGdal();
 if (!gdal) {
-  console.warn('SKIPPED viewshed-gdal: gdal_viewshed not found on PATH; install gdal-bin (apt-get install -y gdal-bin) to measure agreement');
+  console.warn(
+    'SKIPPED viewshed-gdal: gdal_viewshed not found on PATH; install gdal-bin (apt-get install -y gdal-bin) to measure agreement',
+  );
 }
 
 describe.skipIf(!gdal)('viewshed agreement with gdal_viewshed', () => {
@@ -70,7 +132,8 @@ describe.skipIf(!gdal)('viewshed agreement with gdal_viewshed', () => {
   const rows: string[] = [];
   afterAll(() => {
     console.log(
-      `viewshed vs gdal_viewshed (${gdalHasAdjacentCellBug() ? 'GDAL < 3.10' : 'GDAL ≥ 3.10'}):\n` + rows.join('\n'),
+      `viewshed vs gdal_viewshed (${gdalHasAdjacentCellBug() ? 'GDAL < 3.10' : 'GDAL ≥ 3.10'}):\n` +
+        rows.join('\n'),
     );
   });
 
@@ -97,7 +160,10 @@ describe.skipIf(!gdal)('viewshed agreement with gdal_viewshed', () => {
         out: join(dir, `${slug(k.name)}-gdal.tif`),
       });
       const asGdal = agreement(
-        computeViewshed(dem, { ...base, adjacentHorizon: gdalHasAdjacentCellBug() ? 'observer-ground' : 'own' }),
+        computeViewshed(dem, {
+          ...base,
+          adjacentHorizon: gdalHasAdjacentCellBug() ? 'observer-ground' : 'own',
+        }),
         onOurGrid(ref),
       );
       const byDefault = agreement(computeViewshed(dem, base), onOurGrid(ref));
@@ -168,9 +234,20 @@ function prepare(k: Case, dir: string): Prepared {
       geoTransform: [ox + (srcwin[0] + c0) * pxDeg, pxDeg, 0, oy - (srcwin[1] + r0) * pxDeg, 0, -pxDeg],
     };
   };
-  return { demPath, gdalDemPath, x: lon, y: lat, gx: ulx + (half + 0.5) * ex, gy: uly - (half + 0.5) * ny, onOurGrid };
+  return {
+    demPath,
+    gdalDemPath,
+    x: lon,
+    y: lat,
+    gx: ulx + (half + 0.5) * ex,
+    gy: uly - (half + 0.5) * ny,
+    onOurGrid,
+  };
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -7,7 +7,12 @@ import { computeViewshed } from '../../server/coverage/viewshed.js';
 import { degreeDem, metricCentre, metricDem } from './synthetic-dem.js';
 
 /** Cells where `visible` differs from `expected(c, r)`, as "c,r" strings (empty when all agree). */
-function mismatches(visible: Uint8Array, width: number, height: number, expected: (c: number, r: number) => boolean | null): string[] {
+function mismatches(
+  visible: Uint8Array,
+  width: number,
+  height: number,
+  expected: (c: number, r: number) => boolean | null,
+): string[] {
   const out: string[] = [];
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
@@ -54,7 +59,12 @@ describe('shadows', () => {
     // 12·10/7 = 17.14 cells: columns 13–17 east of the observer are hidden, on every row.
     const W = 121;
     const dem = metricDem(W, W, (c) => (c === 52 ? 3 : 0));
-    const vs = computeViewshed(dem, { ...metricCentre(40, 60), observerHeightM: 10, targetHeightM: 0, curvatureCoeff: 0 });
+    const vs = computeViewshed(dem, {
+      ...metricCentre(40, 60),
+      observerHeightM: 10,
+      targetHeightM: 0,
+      curvatureCoeff: 0,
+    });
     expect(mismatches(vs.visible, W, W, (c) => !(c - 40 >= 13 && c - 40 <= 17))).toEqual([]);
     expect(vs.visibleCells).toBe(W * W - 5 * W);
   });
@@ -68,7 +78,11 @@ describe('shadows', () => {
     const H = 61;
     const ridge = (r: number) => (r === 42 ? 6 : r === 41 || r === 43 ? 3 : 0);
     const dem = metricDem(W, H, (_c, r) => ridge(r), 20, 30);
-    const vs = computeViewshed(dem, { ...metricCentre(80, 50, 20, 30), observerHeightM: 10, curvatureCoeff: 0 });
+    const vs = computeViewshed(dem, {
+      ...metricCentre(80, 50, 20, 30),
+      observerHeightM: 10,
+      curvatureCoeff: 0,
+    });
     expect(mismatches(vs.visible, W, H, (_c, r) => !(50 - r >= 9 && 50 - r <= 16))).toEqual([]);
     expect(vs.visibleCells).toBe(W * H - 8 * W);
   });
@@ -79,7 +93,13 @@ describe('shadows', () => {
     const W = 101;
     const cone = (c: number, r: number) => 3000 - 0.6 * Math.hypot(30 * (c - 50), 30 * (r - 50));
     const dem = metricDem(W, W, cone, 30);
-    const opts = { ...metricCentre(50, 50, 30), observerHeightM: 2, targetHeightM: 0, rangeM: 1400, curvatureCoeff: 0 };
+    const opts = {
+      ...metricCentre(50, 50, 30),
+      observerHeightM: 2,
+      targetHeightM: 0,
+      rangeM: 1400,
+      curvatureCoeff: 0,
+    };
     const vs = computeViewshed(dem, opts);
     const inRange = vs.inRange.reduce((a, b) => a + b, 0);
     expect(inRange).toBeGreaterThan(6000);
@@ -97,7 +117,12 @@ describe('earth curvature and refraction', () => {
   const cc = 1 - k;
 
   it('hides d²(1−k)/2R below the horizontal at distance d for an eye at ground level', () => {
-    const vs = computeViewshed(profile, { ...from, observerHeightM: 0, curvatureCoeff: cc, withMinTargetHeight: true });
+    const vs = computeViewshed(profile, {
+      ...from,
+      observerHeightM: 0,
+      curvatureCoeff: cc,
+      withMinTargetHeight: true,
+    });
     for (const d of [5000, 10000, 20000]) {
       const hidden = (d * d * (1 - k)) / (2 * R_WGS84);
       // The first cell, 1 m out, is the grazing horizon: exact to 1 part in d.
@@ -112,15 +137,30 @@ describe('earth curvature and refraction', () => {
     const dh = Math.sqrt((2 * R_WGS84 * 10) / (1 - k));
     const hidden = ((20000 - dh) ** 2 * (1 - k)) / (2 * R_WGS84);
     expect(hidden).toBeCloseTo(4.089, 3);
-    const vs = computeViewshed(profile, { ...from, observerHeightM: 10, curvatureCoeff: cc, withMinTargetHeight: true });
+    const vs = computeViewshed(profile, {
+      ...from,
+      observerHeightM: 10,
+      curvatureCoeff: cc,
+      withMinTargetHeight: true,
+    });
     expect(vs.minTargetHeightM?.[20000]).toBeCloseTo(hidden, 2);
     expect(vs.minTargetHeightM?.[12000]).toBe(0);
-    const lower = computeViewshed(profile, { ...from, observerHeightM: 10, curvatureCoeff: cc, targetHeightM: hidden - 0.05 });
-    const higher = computeViewshed(profile, { ...from, observerHeightM: 10, curvatureCoeff: cc, targetHeightM: hidden + 0.05 });
+    const lower = computeViewshed(profile, {
+      ...from,
+      observerHeightM: 10,
+      curvatureCoeff: cc,
+      targetHeightM: hidden - 0.05,
+    });
+    const higher = computeViewshed(profile, {
+      ...from,
+      observerHeightM: 10,
+      curvatureCoeff: cc,
+      targetHeightM: hidden + 0.05,
+    });
     expect([lower.visible[20000], higher.visible[20000]]).toEqual([0, 1]);
   });
 
-  it('uses gdal_viewshed\'s default coefficient 0.85714 when none is given', () => {
+  it("uses gdal_viewshed's default coefficient 0.85714 when none is given", () => {
     const vs = computeViewshed(profile, { ...from, observerHeightM: 0, withMinTargetHeight: true });
     expect(vs.minTargetHeightM?.[10000]).toBeCloseTo((1e8 * 0.85714) / (2 * R_WGS84), 2);
   });
@@ -136,22 +176,40 @@ describe('field of view', () => {
     { azimuthDeg: 90, hfovDeg: 90, lo: 45, hi: 135 },
     { azimuthDeg: 350, hfovDeg: 40, lo: 330, hi: 370 },
     { azimuthDeg: 180, hfovDeg: 270, lo: 45, hi: 315 },
-  ])('sees only bearings within $lo°–$hi° for azimuth $azimuthDeg°, hfov $hfovDeg°', ({ azimuthDeg, hfovDeg, lo, hi }) => {
-    const vs = computeViewshed(flat, { ...o, observerHeightM: 10, rangeM: 900, sector: { azimuthDeg, hfovDeg } });
-    const expected = (c: number, r: number) => {
-      if (Math.abs(c - 100) === Math.abs(r - 100)) return null; // on an edge of the sector, or the observer
-      const b = bearing(c, r);
-      const inside = (b >= lo && b <= hi) || (b + 360 >= lo && b + 360 <= hi);
-      return inside && Math.hypot(c - 100, r - 100) * 10 <= 900;
-    };
-    expect(mismatches(vs.visible, W, W, expected)).toEqual([]);
-    expect(vs.visibleCells).toBeGreaterThan(((Math.PI * 90 * 90) / 360) * hfovDeg * 0.98);
-  });
+  ])(
+    'sees only bearings within $lo°–$hi° for azimuth $azimuthDeg°, hfov $hfovDeg°',
+    ({ azimuthDeg, hfovDeg, lo, hi }) => {
+      const vs = computeViewshed(flat, {
+        ...o,
+        observerHeightM: 10,
+        rangeM: 900,
+        sector: { azimuthDeg, hfovDeg },
+      });
+      const expected = (c: number, r: number) => {
+        if (Math.abs(c - 100) === Math.abs(r - 100)) return null; // on an edge of the sector, or the observer
+        const b = bearing(c, r);
+        const inside = (b >= lo && b <= hi) || (b + 360 >= lo && b + 360 <= hi);
+        return inside && Math.hypot(c - 100, r - 100) * 10 <= 900;
+      };
+      expect(mismatches(vs.visible, W, W, expected)).toEqual([]);
+      expect(vs.visibleCells).toBeGreaterThan(((Math.PI * 90 * 90) / 360) * hfovDeg * 0.98);
+    },
+  );
 
   it('gives the same cells inside a sector as the full circle does, on rough terrain', () => {
-    const rough = metricDem(W, W, (c, r) => 50 * Math.sin(c / 7) * Math.cos(r / 11) + 0.4 * ((c * 37 + r * 91) % 23), 10);
+    const rough = metricDem(
+      W,
+      W,
+      (c, r) => 50 * Math.sin(c / 7) * Math.cos(r / 11) + 0.4 * ((c * 37 + r * 91) % 23),
+      10,
+    );
     const full = computeViewshed(rough, { ...o, observerHeightM: 8, rangeM: 950 });
-    const part = computeViewshed(rough, { ...o, observerHeightM: 8, rangeM: 950, sector: { azimuthDeg: 200, hfovDeg: 60 } });
+    const part = computeViewshed(rough, {
+      ...o,
+      observerHeightM: 8,
+      rangeM: 950,
+      sector: { azimuthDeg: 200, hfovDeg: 60 },
+    });
     const insideSector = (c: number, r: number) => bearing(c, r) >= 171 && bearing(c, r) <= 229;
     const fullInside = (c: number, r: number) => (insideSector(c, r) ? full.visible[r * W + c] === 1 : null);
     expect(mismatches(part.visible, W, W, fullInside)).toEqual([]);
@@ -170,15 +228,28 @@ describe('field of view', () => {
       curvatureCoeff: 0,
       verticalLimits: { tiltDeg: -30, vfovDeg: 20 },
     });
-    const band = (c: number, r: number) => Math.hypot(c - 40, r - 40) >= 11.918 && Math.hypot(c - 40, r - 40) <= 27.474;
+    const band = (c: number, r: number) =>
+      Math.hypot(c - 40, r - 40) >= 11.918 && Math.hypot(c - 40, r - 40) <= 27.474;
     expect(mismatches(vs.visible, 81, 81, band)).toEqual([]);
   });
 });
 
 describe('nodata and bad input', () => {
   it('never reports a nodata cell visible and lets sightlines pass over it at the nodata height', () => {
-    const dem = metricDem(41, 41, (c, r) => (c >= 25 && c <= 27 && r >= 18 && r <= 22 ? -32768 : 0), 10, 10, -32768);
-    const vs = computeViewshed(dem, { ...metricCentre(20, 20), observerHeightM: 5, targetHeightM: 0, curvatureCoeff: 0 });
+    const dem = metricDem(
+      41,
+      41,
+      (c, r) => (c >= 25 && c <= 27 && r >= 18 && r <= 22 ? -32768 : 0),
+      10,
+      10,
+      -32768,
+    );
+    const vs = computeViewshed(dem, {
+      ...metricCentre(20, 20),
+      observerHeightM: 5,
+      targetHeightM: 0,
+      curvatureCoeff: 0,
+    });
     expect(vs.visible[20 * 41 + 26]).toBe(0);
     expect(vs.visible[20 * 41 + 30]).toBe(1);
     expect(vs.visibleCells).toBe(41 * 41 - 15);
@@ -186,12 +257,22 @@ describe('nodata and bad input', () => {
 
   it('rejects an observer outside the DEM or on nodata, naming the position', () => {
     const dem = metricDem(10, 10, (c) => (c === 3 ? -9999 : 0), 10, 10, -9999);
-    expect(() => computeViewshed(dem, { x: 0, y: 0, observerHeightM: 5 })).toThrow(/Observer \(0, 0\) is outside/);
+    expect(() => computeViewshed(dem, { x: 0, y: 0, observerHeightM: 5 })).toThrow(
+      /Observer \(0, 0\) is outside/,
+    );
     const onHole = metricCentre(3, 3);
-    expect(() => computeViewshed(dem, { ...onHole, observerHeightM: 5 })).toThrow(/nodata cell \(-9999\) at column 3, row 3/);
-    expect(() => computeViewshed(dem, { ...metricCentre(1, 1), observerHeightM: 5, rangeM: -1 })).toThrow(/rangeM must be > 0.*-1/);
+    expect(() => computeViewshed(dem, { ...onHole, observerHeightM: 5 })).toThrow(
+      /nodata cell \(-9999\) at column 3, row 3/,
+    );
+    expect(() => computeViewshed(dem, { ...metricCentre(1, 1), observerHeightM: 5, rangeM: -1 })).toThrow(
+      /rangeM must be > 0.*-1/,
+    );
     expect(() =>
-      computeViewshed(dem, { ...metricCentre(1, 1), observerHeightM: 5, sector: { azimuthDeg: 0, hfovDeg: 0 } }),
+      computeViewshed(dem, {
+        ...metricCentre(1, 1),
+        observerHeightM: 5,
+        sector: { azimuthDeg: 0, hfovDeg: 0 },
+      }),
     ).toThrow(/hfovDeg must be > 0, got 0/);
   });
 });
