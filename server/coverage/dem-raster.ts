@@ -18,7 +18,9 @@ export type GeoTransform = readonly [number, number, number, number, number, num
 /** The coordinate reference system of a raster: EPSG:4326 (degrees) or a projected one in metres. */
 export type RasterCrs = { kind: 'geographic'; epsg: number } | { kind: 'projected'; epsg: number };
 
-export type DemValues = Int16Array | Uint16Array | Int32Array | Float32Array | Float64Array;
+/** Whatever sample type the GeoTIFF holds (Int16 for SRTM, Byte for a viewshed read back). */
+export type DemValues =
+  Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** Heights in metres, row-major from the top-left cell. */
 export interface DemRaster {

@@ -106,8 +106,13 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   checkFinite('curvatureCoeff', curv);
   checkFinite('nodataHeightM', nodataH);
   if (!(rangeM > 0)) throw new Error(`rangeM must be > 0 (or Infinity), got ${rangeM}`);
-  if (!(earthR > 0) || !Number.isFinite(earthR))
+  if (!(earthR > 0) || !Number.isFinite(earthR)) {
     throw new Error(`earthRadiusM must be a positive number, got ${earthR}`);
+  }
+  const sector = opts.sector && opts.sector.hfovDeg < 360 ? opts.sector : null;
+  const vert = opts.verticalLimits ?? null;
+  if (opts.sector) checkSector(opts.sector);
+  if (vert) checkVertical(vert);
 
   const W = dem.width;
   const H = dem.height;
@@ -125,7 +130,7 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   const dropK = curv / (2 * earthR);
   const legacyAdjacent = opts.adjacentHorizon === 'observer-ground';
 
-  const b = sweepBounds(W, H, oc, or, eastPerCol, northPerRow, rangeM, opts.sector ?? null);
+  const b = sweepBounds(W, H, oc, or, eastPerCol, northPerRow, rangeM, sector);
   const bw = b.c1 - b.c0 + 1;
   const bh = b.r1 - b.r0 + 1;
   const ox = oc - b.c0;
@@ -188,10 +193,6 @@ export function computeViewshed(dem: DemRaster, opts: ViewshedOptions): Viewshed
   for (let rr = oy + 1; rr < bh; rr++) sweepRow(rr, 1);
 
   const visible = new Uint8Array(W * H);
-  const sector = opts.sector && opts.sector.hfovDeg < 360 ? opts.sector : null;
-  const vert = opts.verticalLimits ?? null;
-  if (sector) checkSector(sector);
-  if (vert) checkVertical(vert);
   const lowDeg = vert ? vert.tiltDeg - vert.vfovDeg / 2 : -90;
   const highDeg = vert ? vert.tiltDeg + vert.vfovDeg / 2 : 90;
   let visibleCells = 0;
@@ -269,8 +270,7 @@ function sweepBounds(
     r0 = Math.max(r0, or - hr);
     r1 = Math.min(r1, or + hr);
   }
-  if (sector && sector.hfovDeg < 360) {
-    checkSector(sector);
+  if (sector) {
     const reach = Number.isFinite(rangeM) ? rangeM : 1e12;
     const a0 = sector.azimuthDeg - sector.hfovDeg / 2;
     const angles = [a0, a0 + sector.hfovDeg];

@@ -174,6 +174,7 @@ describe.skipIf(!gdal)('viewshed agreement with gdal_viewshed', () => {
       );
       expect(asGdal.cells).toBeGreaterThan(1000);
       expect(asGdal.visibleGdal).toBeGreaterThan(0);
+      expect(asGdal.visibleGdal).toBeLessThan(asGdal.cells);
       expect(asGdal.percent).toBeGreaterThanOrEqual(BUDGET_PERCENT);
     });
   }
