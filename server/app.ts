@@ -8,6 +8,7 @@ import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
+import { authenticate } from './api/authenticate.js';
 import { apiNotFound, problemDetails } from './api/problem-details.js';
 import { requestLog } from './api/request-log.js';
 import { ApiRoutes } from './api/route-registry.js';
@@ -19,6 +20,8 @@ export interface AppOptions {
   clientDir?: string;
   /** Offline basemap and terrain tiles, served at /tiles. */
   tilesDir?: string;
+  /** Whether anonymous callers may read (maps, cameras, incidents, alerts); default true. */
+  publicReads?: boolean;
 }
 
 // Everything the page needs is served from this origin: the policy says so to the browser too.
@@ -50,7 +53,8 @@ export function createApp(options: AppOptions): Express {
     next();
   });
 
-  const api = new ApiRoutes();
+  app.use('/api', authenticate(db));
+  const api = new ApiRoutes(options.publicReads ?? true);
   addHealthRoutes(api, db);
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);

@@ -23,7 +23,13 @@ async function main(): Promise<void> {
   const counts = await loadReferenceData(db, config.referenceDir);
   if (counts) log.info(counts, 'reference data loaded');
 
-  const app = createApp({ db, log, clientDir: config.clientDir, tilesDir: config.tilesDir });
+  const app = createApp({
+    db,
+    log,
+    clientDir: config.clientDir,
+    tilesDir: config.tilesDir,
+    publicReads: config.publicReads,
+  });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

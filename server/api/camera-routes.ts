@@ -63,6 +63,7 @@ export function addCameraRoutes(api: ApiRoutes, db: Database): void {
     path: '/api/cameras',
     summary: 'The camera network, filtered by bbox, kind, status or watched volcano',
     tags: ['cameras'],
+    permission: 'read',
     query: CameraQuery,
     responses: {
       200: {
@@ -86,6 +87,7 @@ export function addCameraRoutes(api: ApiRoutes, db: Database): void {
     path: '/api/cameras/:id/readings',
     summary: "A camera's thermal readings over a time range, downsampled to min/max/mean per bucket",
     tags: ['readings'],
+    permission: 'read',
     params: z.object({ id: z.string().min(1).max(100) }),
     query: SeriesQuery,
     responses: {

@@ -41,6 +41,7 @@ export function addGeoRoutes(api: ApiRoutes, db: Database): void {
       path: `/api/${layer}`,
       summary,
       tags: ['reference'],
+      permission: 'read',
       query: BBoxQuery,
       responses: {
         200: { description: 'GeoJSON FeatureCollection', content: { 'application/geo+json': { schema } } },

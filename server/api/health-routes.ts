@@ -13,6 +13,7 @@ export function addHealthRoutes(api: ApiRoutes, db: Database): void {
     path: '/api/health',
     summary: 'Server and database health',
     tags: ['operations'],
+    permission: 'read',
     query: z.object({}).strict(),
     responses: {
       200: { description: 'Healthy', content: { 'application/json': { schema: Health } } },

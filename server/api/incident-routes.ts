@@ -48,6 +48,7 @@ export function addIncidentRoutes(api: ApiRoutes, db: Database): void {
     path: '/api/incidents',
     summary: 'Incidents by bbox, time range and category, oldest first, paged with a cursor',
     tags: ['incidents'],
+    permission: 'read',
     query: IncidentQuery,
     responses: {
       200: {

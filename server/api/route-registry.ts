@@ -5,6 +5,8 @@
 import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import type { Permission } from '../auth/roles.js';
+import { authorize } from './authenticate.js';
 import { Problem } from './schemas.js';
 import { parseOrThrow } from './validate.js';
 
@@ -14,6 +16,8 @@ export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
   path: string;
   summary: string;
   tags: string[];
+  /** What the caller must be allowed to do; checked before anything is parsed. */
+  permission: Permission;
   query?: Q;
   params?: P;
   responses: Record<number, ResponseConfig>;
@@ -33,6 +37,15 @@ export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
 
+  /** @param publicReads whether anonymous callers may use routes that only need `read` */
+  constructor(private readonly publicReads: boolean = true) {
+    this.registry.registerComponent('securitySchemes', 'bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An Atalaya API token (atl_…); roles: viewer, operator, analyst, admin',
+    });
+  }
+
   add<Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType>(def: RouteDefinition<Q, P>): void {
     const openApiPath = def.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     this.registry.registerPath({
@@ -44,9 +57,17 @@ export class ApiRoutes {
         ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
         ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
       },
-      responses: { ...def.responses, 400: problemResponse('A parameter is invalid; `errors` names it') },
+      ...(def.permission === 'read' && this.publicReads ? {} : { security: [{ bearer: [] }] }),
+      description: `Requires the \`${def.permission}\` permission.`,
+      responses: {
+        ...def.responses,
+        400: problemResponse('A parameter is invalid; `errors` names it'),
+        401: problemResponse('No token, or an unknown one'),
+        403: problemResponse("The token's role lacks the permission"),
+      },
     });
     this.router[def.method](def.path, async (req, res) => {
+      authorize(req.principal, def.permission, this.publicReads);
       const query = def.query ? parseOrThrow(def.query, req.query, 'query parameters') : ({} as z.output<Q>);
       const params = def.params
         ? parseOrThrow(def.params, req.params, 'path parameters')
