@@ -35,7 +35,7 @@ export class RulesFileError extends Error {
   }
 }
 
-/** `data/rules.yaml:42:7 rules[3].params.clearThresholdC: must be at or below thresholdC (80), got 90 (got 90)`. */
+/** `data/rules.yaml:42:7 rules[3].params.clearThresholdC: must be at or below thresholdC (80) (got 90)`. */
 export function formatRulesYamlIssue(source: string, issue: RulesYamlIssue): string {
   const where = issue.ruleIndex === null ? '' : `rules[${issue.ruleIndex}]${issue.path ? '.' : ''}`;
   return `${source}:${issue.line}:${issue.col} ${where}${formatRuleIssue(issue)}`;
@@ -52,19 +52,20 @@ export function parseRulesYaml(text: string, options: ParseRulesYamlOptions = {}
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      issues: doc.errors.map((e) => ({ path: '', pathSegments: [], message: `YAML: ${e.message.split('\n')[0]}`, ruleIndex: null, ...at(e.pos[0]) })),
+      issues: doc.errors.map((e) => ({ code: 'yaml', path: '', pathSegments: [], message: `YAML: ${e.message.split('\n')[0]}`, ruleIndex: null, ...at(e.pos[0]) })),
     };
   }
-  const fileIssue = (message: string, path: (string | number)[] = []): RulesYamlIssue => ({
+  const fileIssue = (message: string, path: (string | number)[] = [], atKey = false): RulesYamlIssue => ({
+    code: 'file',
     path: path.join('.'),
     pathSegments: path,
     message,
     ruleIndex: null,
-    ...at(nodeOffset(doc, path)),
+    ...at(nodeOffset(doc, path, atKey)),
   });
   if (!isMap(doc.contents)) return { ok: false, issues: [fileIssue('the file must be a mapping with a `rules:` list')] };
   const extra = doc.contents.items.map((p) => String(isNode(p.key) ? (p.key as { value?: unknown }).value : p.key)).filter((k) => k !== 'rules');
-  if (extra.length > 0) return { ok: false, issues: extra.map((k) => fileIssue(`unknown top-level field ${JSON.stringify(k)}`, [k])) };
+  if (extra.length > 0) return { ok: false, issues: extra.map((k) => fileIssue(`unknown top-level field ${JSON.stringify(k)}`, [k], true)) };
   const seq = doc.get('rules', true);
   if (!isSeq(seq)) return { ok: false, issues: [fileIssue('`rules:` must be a list of rules', ['rules'])] };
 
@@ -75,12 +76,16 @@ export function parseRulesYaml(text: string, options: ParseRulesYamlOptions = {}
   raw.forEach((input, index) => {
     const result = parseRule(input, options.references);
     if (!result.ok) {
-      for (const issue of result.issues) issues.push({ ...issue, ruleIndex: index, ...at(nodeOffset(doc, ['rules', index, ...issue.pathSegments])) });
+      for (const issue of result.issues) {
+        const offset = nodeOffset(doc, ['rules', index, ...issue.pathSegments], issue.code === 'unknown_field');
+        issues.push({ ...issue, ruleIndex: index, ...at(offset) });
+      }
       return;
     }
     const first = names.get(result.rule.name);
     if (first !== undefined) {
       issues.push({
+        code: 'duplicate_name',
         path: 'name',
         pathSegments: ['name'],
         message: `duplicate rule name (also rules[${first}])`,
@@ -103,12 +108,12 @@ export function loadRulesYaml(text: string, options: ParseRulesYamlOptions = {})
   return result.rules;
 }
 
-/** Start offset of the node at `path`, or of its nearest existing ancestor. */
-function nodeOffset(doc: Document, path: (string | number)[]): number {
+/** Start offset of the node at `path` (its key, with `atKey`), or of its nearest existing ancestor. */
+function nodeOffset(doc: Document, path: (string | number)[], atKey = false): number {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-    // A key present with an empty value has no node: point at the key.
+    if (!(atKey && n === path.length) && isNode(node) && node.range) return node.range[0];
+    // An unknown key is best shown at the key itself; a key with an empty value has no node either.
     if (n > 0) {
       const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
       if (isMap(parent)) {

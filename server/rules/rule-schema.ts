@@ -104,7 +104,7 @@ export const thermalThresholdParamsSchema = z
         code: 'custom',
         path: ['clearThresholdC'],
         input: p.clearThresholdC,
-        message: `must be at or below thresholdC (${p.thresholdC}), got ${p.clearThresholdC}`,
+        message: `must be at or below thresholdC (${p.thresholdC})`,
       });
     }
   });
@@ -129,7 +129,7 @@ export const thermalRateParamsSchema = z
         code: 'custom',
         path: ['clearRatePerHourC'],
         input: p.clearRatePerHourC,
-        message: `must be at or below ratePerHourC (${p.ratePerHourC}), got ${p.clearRatePerHourC}`,
+        message: `must be at or below ratePerHourC (${p.ratePerHourC})`,
       });
     }
   });
@@ -156,7 +156,7 @@ export const thermalAnomalyParamsSchema = z
         code: 'custom',
         path: ['clearK'],
         input: p.clearK,
-        message: `must be at or below k (${p.k}), got ${p.clearK}`,
+        message: `must be at or below k (${p.k})`,
       });
     }
     if (p.minBaselineDays !== undefined && p.minBaselineDays > p.baselineDays) {
@@ -164,7 +164,7 @@ export const thermalAnomalyParamsSchema = z
         code: 'custom',
         path: ['minBaselineDays'],
         input: p.minBaselineDays,
-        message: `must be at most baselineDays (${p.baselineDays}), got ${p.minBaselineDays}`,
+        message: `must be at most baselineDays (${p.baselineDays})`,
       });
     }
   });
@@ -208,7 +208,7 @@ export const incidentSurgeParamsSchema = z
         code: 'custom',
         path: ['clearCountAtOrBelow'],
         input: p.clearCountAtOrBelow,
-        message: `must be at or below countAbove (${p.countAbove}), got ${p.clearCountAtOrBelow}`,
+        message: `must be at or below countAbove (${p.countAbove})`,
       });
     }
     if (p.rateMultiplier !== undefined && p.baselineDays === undefined) {
@@ -236,7 +236,7 @@ export const incidentSurgeParamsSchema = z
         code: 'custom',
         path: ['clearRateMultiplier'],
         input: p.clearRateMultiplier,
-        message: `must be at or below rateMultiplier (${p.rateMultiplier}), got ${p.clearRateMultiplier}`,
+        message: `must be at or below rateMultiplier (${p.rateMultiplier})`,
       });
     }
   });
@@ -269,7 +269,7 @@ export const coverageLossParamsSchema = z
         code: 'custom',
         path: ['clearThresholdPercent'],
         input: p.clearThresholdPercent,
-        message: `must be at or above thresholdPercent (${p.thresholdPercent}), got ${p.clearThresholdPercent}`,
+        message: `must be at or above thresholdPercent (${p.thresholdPercent})`,
       });
     }
   });
@@ -349,6 +349,8 @@ export type ThermalRule = RuleOfKind<'thermal_threshold' | 'thermal_rate' | 'the
 // ---------------------------------------------------------------- validation
 
 export interface RuleIssue {
+  /** zod's issue code (invalid_type, too_small, custom, ...), or unknown_field / unknown_reference. */
+  code: string;
   /** Dotted path of the offending field, e.g. `params.clearThresholdC`; '' for the rule itself. */
   path: string;
   /** Path segments, for locating the field in a source document. */
@@ -387,7 +389,7 @@ export function formatRuleIssue(issue: RuleIssue): string {
 /**
  * Validate an untrusted rule (from the HTTP API or data/rules.yaml) and fill its defaults.
  * Refusals list every problem with the field's path and the value received, e.g.
- * `{ path: 'params.clearThresholdC', message: 'must be at or below thresholdC (80), got 90', value: 90 }`.
+ * `{ path: 'params.clearThresholdC', message: 'must be at or below thresholdC (80)', value: 90 }`.
  */
 export function parseRule(input: unknown, references: RuleReferences = {}): ParseRuleResult {
   const parsed = ruleDefinitionSchema.safeParse(input, { reportInput: true });
@@ -397,10 +399,12 @@ export function parseRule(input: unknown, references: RuleReferences = {}): Pars
       const segments = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
       if (issue.code === 'unrecognized_keys') {
         // One issue per unknown key, named by its own path: a typo points at itself.
-        for (const key of issue.keys) issues.push({ path: [...segments, key].join('.'), pathSegments: [...segments, key], message: 'unknown field' });
+        for (const key of issue.keys) {
+          issues.push({ code: 'unknown_field', path: [...segments, key].join('.'), pathSegments: [...segments, key], message: 'unknown field' });
+        }
         continue;
       }
-      const out: RuleIssue = { path: segments.join('.'), pathSegments: segments, message: issue.message };
+      const out: RuleIssue = { code: issue.code, path: segments.join('.'), pathSegments: segments, message: issue.message };
       if ('input' in issue && issue.input !== undefined) out.value = issue.input;
       issues.push(out);
     }
@@ -420,7 +424,7 @@ export function assertRule(input: unknown, references: RuleReferences = {}): Rul
 function referenceIssues(rule: RuleDefinition, refs: RuleReferences): RuleIssue[] {
   const scope = rule.scope;
   const issue = (field: string, value: unknown, what: string): RuleIssue[] => [
-    { path: `scope.${field}`, pathSegments: ['scope', field], message: `no such ${what}`, value },
+    { code: 'unknown_reference', path: `scope.${field}`, pathSegments: ['scope', field], message: `no such ${what}`, value },
   ];
   if (scope.type === 'camera' && refs.cameraIds && !refs.cameraIds.has(scope.cameraId))
     return issue('cameraId', scope.cameraId, 'camera');
