@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { addCameraRoutes } from './api/camera-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
+import { addIngestRoutes } from './api/ingest-routes.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
@@ -59,6 +60,7 @@ export function createApp(options: AppOptions): Express {
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);
   addIncidentRoutes(api, db);
+  addIngestRoutes(api, db);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);

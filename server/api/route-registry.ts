@@ -2,7 +2,7 @@
  * Declares each API route once: the express handler and its OpenAPI entry come from the same
  * zod schemas, so the document at /api/openapi.json is what the server actually enforces.
  */
-import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, type ResponseConfig, type ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { Permission } from '../auth/roles.js';
@@ -20,6 +20,8 @@ export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
   permission: Permission;
   query?: Q;
   params?: P;
+  /** Documents a body the handler reads itself (streamed uploads). */
+  requestBody?: ZodRequestBody;
   responses: Record<number, ResponseConfig>;
   handler: (
     input: { query: z.output<Q>; params: z.output<P> },
@@ -56,6 +58,7 @@ export class ApiRoutes {
       request: {
         ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
         ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+        ...(def.requestBody ? { body: def.requestBody } : {}),
       },
       ...(def.permission === 'read' && this.publicReads ? {} : { security: [{ bearer: [] }] }),
       description: `Requires the \`${def.permission}\` permission.`,
