@@ -57,7 +57,11 @@ export function unknownColumnMessage(spec: RecordSpec<unknown>, name: string): s
     return `${base}: the unit is part of the name, use "${sameStem}" and convert values to its unit`;
   const alias = ALIASES[name];
   if (alias && names.includes(alias)) return `${base}: did you mean "${alias}"?`;
-  const close = names.find((known) => editDistance(known, name) <= 2);
+  // Two edits, but not more than a third of the name: "a" is not a misspelling of "lat".
+  const close = names.find((known) => {
+    const d = editDistance(known, name);
+    return d <= 2 && d * 3 <= name.length;
+  });
   if (close) return `${base}: did you mean "${close}"?`;
   return `${base}; expected ${names.join(', ')}`;
 }

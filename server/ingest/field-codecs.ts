@@ -102,7 +102,7 @@ function checkRange(
   const tooHigh = maxExclusive ? value >= max : value > max;
   if (!tooLow && !tooHigh) return { ok: true, value };
   const interval = `${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
-  return { ok: false, message: `must be in ${interval} ${unit}, got ${value}` };
+  return { ok: false, message: `must be in ${interval}${unit ? ` ${unit}` : ''}, got ${value}` };
 }
 
 /** One of `choices`, compared case-insensitively and returned in the list's spelling. */

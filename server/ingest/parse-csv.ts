@@ -1,7 +1,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { checkRecord, unknownColumnMessage } from './check-record.js';
-import { countNewlines, decodeText, type IngestSource } from './decode-text.js';
+import { decodeText, type IngestSource } from './decode-text.js';
 import {
   DEFAULT_LIMITS,
   IngestFormatError,
@@ -41,9 +41,15 @@ export async function* parseCsv<T>(
     head.push(next.value);
     headText += next.value;
   }
+  // Follows quotes alongside csv-parse, which reports an unclosed quote only at the end of input.
+  const quotes = new QuoteTracker();
   const replay = async function* () {
-    yield* head;
-    yield* { [Symbol.asyncIterator]: () => text };
+    try {
+      for (const piece of head) yield quotes.see(piece);
+      for (let next = await text.next(); !next.done; next = await text.next()) yield quotes.see(next.value);
+    } finally {
+      await text.return?.(undefined); // closes the source when the consumer stops early
+    }
   };
 
   const parser = parse({
@@ -53,16 +59,26 @@ export async function* parseCsv<T>(
     trim: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    skip_records_with_empty_values: true,
     max_record_size: maxRecordChars,
   });
   // Errors from either side surface through the parser's iterator below.
   pipeline(Readable.from(replay()), parser, () => {});
 
   let header: string[] | null = null;
+  // csv-parse counts a CRLF inside a quoted field as two lines; `overcount` undoes that.
+  let overcount = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const line = info.lines - record.reduce((n, field) => n + countNewlines(field), 0);
+      let counted = 0; // line breaks inside the record as csv-parse counts them
+      let crlf = 0;
+      for (const field of record) {
+        counted += countChar(field, '\r') + countChar(field, '\n');
+        crlf += countCrlf(field);
+      }
+      const line = info.lines - overcount - counted;
+      overcount += crlf;
+      // Rows of empty cells are spreadsheet residue (csv-parse's own option would lose the count).
+      if (record.every((field) => field.trim() === '')) continue;
       if (header === null) {
         header = checkHeader(record, line, spec, maxColumns);
         continue;
@@ -81,13 +97,44 @@ export async function* parseCsv<T>(
       yield { line, ...checkRecord(spec, flat) };
     }
   } catch (error) {
-    throw error instanceof CsvError ? fromCsvError(error) : error;
+    throw error instanceof CsvError ? fromCsvError(error, overcount, quotes.openedOn) : error;
   }
   if (header === null) {
     throw new IngestFormatError('header', [
       { line: 1, field: null, message: 'is empty: expected a header line' },
     ]);
   }
+}
+
+/** The line of the quote still open, following RFC 4180 quoting ("" inside quotes toggles twice). */
+class QuoteTracker {
+  openedOn = 0;
+  private line = 1;
+  private open = false;
+
+  see(text: string): string {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) this.line++;
+      else if (c === 0x22) {
+        this.open = !this.open;
+        if (this.open) this.openedOn = this.line;
+      }
+    }
+    return text;
+  }
+}
+
+function countChar(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}
+
+function countCrlf(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) n++;
+  return n;
 }
 
 function sniffDelimiter(firstLine: string): string {
@@ -130,10 +177,23 @@ function checkHeader<T>(record: string[], line: number, spec: RecordSpec<T>, max
   return names;
 }
 
-function fromCsvError(error: CsvError): IngestFormatError {
-  const line = (error as CsvError & { lines?: number }).lines ?? 1;
+function fromCsvError(error: CsvError, overcount: number, openQuoteLine: number): IngestFormatError {
   const code = error.code === 'CSV_MAX_RECORD_SIZE' ? 'too_large' : 'structure';
-  // csv-parse's messages end with "at line N", which the issue already carries.
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new IngestFormatError(
+      code,
+      [
+        {
+          line: openQuoteLine,
+          field: null,
+          message: 'cannot be read as CSV: a quote opened on this line is never closed',
+        },
+      ],
+      { cause: error },
+    );
+  }
+  const line = ((error as CsvError & { lines?: number }).lines ?? 1) - overcount;
+  // csv-parse's messages start with a title and end with "at line N", which the issue carries.
   const message = error.message.replace(/\s*at line \d+\.?/, '').replace(/^[^:]+:\s*/, '');
   return new IngestFormatError(code, [{ line, field: null, message: `cannot be read as CSV: ${message}` }], {
     cause: error,
