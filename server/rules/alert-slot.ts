@@ -129,7 +129,7 @@ export class AlertSlot {
     const result = step(this.state, scratch, now, lifecycle);
     this.state = result.state;
     if (result.transitions.length === 0) return;
-    const evidence = source.evidence(owner, condition, now);
+    const evidence = jsonSafe(source.evidence(owner, condition, now)) as Evidence;
     this.evidence = evidence;
     for (const t of result.transitions) {
       const transition: AlertTransition = {
@@ -143,7 +143,7 @@ export class AlertSlot {
         to: t.to,
         at: t.at,
         cause: t.cause,
-        value: t.value,
+        value: t.value !== null && Number.isFinite(t.value) ? t.value : null,
         evidence,
       };
       if (t.message !== undefined) transition.message = t.message;
@@ -201,4 +201,19 @@ export function lifecycleOf(params: {
     minFiringSeconds: params.minFiringSeconds,
     noData: params.noData ?? 'keep',
   };
+}
+
+/**
+ * Evidence goes to jsonb, SSE and webhooks: non-finite numbers (a corrupt NaN reading, an infinite limit)
+ * become null here, so what is stored is exactly what live evaluation saw.
+ */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonSafe(v);
+    return out;
+  }
+  return value;
 }

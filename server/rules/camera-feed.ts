@@ -18,7 +18,8 @@ export const RECENT_READINGS = 32;
 
 export interface EvidenceReading {
   at: string;
-  maxTempC: number;
+  /** null for a corrupt (non-finite) value. */
+  maxTempC: number | null;
   meanTempC: number | null;
   quality: ReadingQuality;
 }
@@ -77,7 +78,7 @@ export class CameraFeed {
       const mean = this.mean[j]!;
       out.push({
         at: new Date(t).toISOString(),
-        maxTempC: this.max[j]!,
+        maxTempC: Number.isFinite(this.max[j]!) ? this.max[j]! : null,
         meanTempC: Number.isNaN(mean) ? null : mean,
         quality: QUALITY_NAMES[this.quality[j]!] ?? 'invalid',
       });

@@ -5,9 +5,12 @@
  * - `ingestReading` / `ingestIncident` / `ingestCoverage` evaluate the new input at once (within the
  *   ingest request) and return the transitions it caused.
  * - `tick(now)` runs the periodic sweeps that are due. Sweeps sit on a fixed grid (multiples of
- *   sweepIntervalSeconds since the epoch), and every ingest first runs the sweeps due strictly before its
- *   time, so the same inputs give the same transitions however often the caller ticks: that is why a
- *   backtest (which ticks only at the end) equals live evaluation.
+ *   sweepIntervalSeconds since the epoch) and a sweep at s comes before any input stamped s: every ingest
+ *   first runs the sweeps due at or before its time. So the same inputs give the same transitions however
+ *   often, and whenever, the caller ticks — as long as no input arrives stamped earlier than a tick already
+ *   made. That is why a backtest (which ticks only at the end) equals live evaluation. Live, tick a little
+ *   behind the wall clock (e.g. `tick(Date.now() - 2000)`) so readings still in flight are not late; a late
+ *   input is still evaluated, at the time the key has reached (never back in time).
  * - `snapshot()` / `RuleEvaluator.restore()` carry the whole state (windows, baselines, alert states)
  *   across a restart as JSON; evaluating on from a restored snapshot equals never having stopped.
  *
@@ -146,7 +149,7 @@ export class RuleEvaluator {
   /** `ingestReading` without the object: `meanC` NaN when absent, `quality` a QUALITY_* code. */
   ingestReadingValues(cameraId: string, tsMs: number, maxC: number, meanC: number, quality: number, out: AlertTransition[] = []): AlertTransition[] {
     if (!Number.isFinite(tsMs)) throw new RangeError(`reading time must be finite epoch milliseconds, got ${tsMs}`);
-    this.sweepBefore(tsMs, out);
+    this.sweepThrough(tsMs, out);
     const feed = this.feeds.get(cameraId) ?? this.addFeed({ id: cameraId });
     if (tsMs <= feed.lastTs) {
       this.stats.outOfOrderReadings++;
@@ -162,7 +165,7 @@ export class RuleEvaluator {
   /** A status ping from a camera (alive, no thermal frame): resets silence for stale-sensor rules only. */
   ingestHeartbeat(cameraId: string, tsMs: number, out: AlertTransition[] = []): AlertTransition[] {
     if (!Number.isFinite(tsMs)) throw new RangeError(`heartbeat time must be finite epoch milliseconds, got ${tsMs}`);
-    this.sweepBefore(tsMs, out);
+    this.sweepThrough(tsMs, out);
     const feed = this.feeds.get(cameraId) ?? this.addFeed({ id: cameraId });
     if (tsMs <= feed.lastHeartbeatTs) return out;
     feed.lastHeartbeatTs = tsMs;
@@ -172,7 +175,7 @@ export class RuleEvaluator {
 
   ingestIncident(incident: IncidentInput, out: AlertTransition[] = []): AlertTransition[] {
     if (!Number.isFinite(incident.tsMs)) throw new RangeError(`incident ${incident.id} time must be finite epoch milliseconds, got ${incident.tsMs}`);
-    this.sweepBefore(incident.tsMs, out);
+    this.sweepThrough(incident.tsMs, out);
     this.stats.incidents++;
     for (const rt of this.runtimes) rt.onIncident(incident, out);
     return out;
@@ -180,7 +183,7 @@ export class RuleEvaluator {
 
   ingestCoverage(coverage: CoverageInput, out: AlertTransition[] = []): AlertTransition[] {
     if (!Number.isFinite(coverage.tsMs)) throw new RangeError(`coverage time must be finite epoch milliseconds, got ${coverage.tsMs}`);
-    this.sweepBefore(coverage.tsMs, out);
+    this.sweepThrough(coverage.tsMs, out);
     this.stats.coverageUpdates++;
     for (const rt of this.runtimes) rt.onCoverage(coverage, out);
     return out;
@@ -238,8 +241,9 @@ export class RuleEvaluator {
     return ev;
   }
 
-  private sweepBefore(t: number, out: AlertTransition[]): void {
-    while (this.nextSweepAt < t) this.sweepOnce(out);
+  /** Sweeps at or before t come before an input stamped t. */
+  private sweepThrough(t: number, out: AlertTransition[]): void {
+    while (this.nextSweepAt <= t) this.sweepOnce(out);
   }
 
   private sweepOnce(out: AlertTransition[]): void {
