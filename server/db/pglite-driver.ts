@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { lockDataDir } from './data-dir-lock.js';
 import { translateDriverError, assertIdentifier, type Database, type Queryable } from './database.js';
 
 export interface PGliteOptions {
@@ -19,14 +20,24 @@ const parsers = {
 
 /** Opens the embedded PostgreSQL 18 + PostGIS 3.6 (WebAssembly) database. */
 export async function openPGlite(options: PGliteOptions = {}): Promise<Database> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const pg = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { postgis },
-    parsers,
-  });
-  return new PGliteDatabase(pg);
+  let unlock = () => {};
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { postgis },
+      parsers,
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  return new PGliteDatabase(pg, unlock);
 }
 
 function wrap(target: PGlite | Transaction): Queryable {
@@ -68,7 +79,10 @@ function wrap(target: PGlite | Transaction): Queryable {
 class PGliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   private readonly q: Queryable;
-  constructor(readonly pg: PGlite) {
+  constructor(
+    readonly pg: PGlite,
+    private readonly unlock: () => void = () => {},
+  ) {
     this.q = wrap(pg);
   }
   query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -97,6 +111,7 @@ class PGliteDatabase implements Database {
   }
   async close(): Promise<void> {
     if (!this.pg.closed) await this.pg.close();
+    this.unlock();
   }
 }
 
