@@ -203,15 +203,17 @@ export const instant: Codec<string> = (raw) => {
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return { ok: false, message: `has no such time of day, got ${quote(raw)}` };
   }
-  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (Number(oh ?? 0) > 14 || Number(om ?? 0) > 59) {
     return { ok: false, message: `has an impossible UTC offset, got ${quote(raw)}` };
   }
+  const digits = fraction.replace(/0+$/, '');
+  const tail = `${digits ? `.${digits}` : ''}Z`;
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  // Already UTC (the common case for sensors): the text is the answer, no Date needed.
+  if (offsetMinutes === 0) return { ok: true, value: `${y}-${mo}-${d}T${h}:${mi}:${s}${tail}` };
   const utcMs =
     Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetMinutes * 60_000;
-  const whole = new Date(utcMs).toISOString().slice(0, 19);
-  const digits = fraction.replace(/0+$/, '');
-  return { ok: true, value: `${whole}${digits ? `.${digits}` : ''}Z` };
+  return { ok: true, value: `${new Date(utcMs).toISOString().slice(0, 19)}${tail}` };
 };
 
 /** A calendar date, YYYY-MM-DD. */
@@ -226,9 +228,11 @@ export const calendarDate: Codec<string> = (raw) => {
 // Years outside 1900–2100 in this domain are typos (0224 for 2024), not history.
 function checkCalendar(year: number, month: number, day: number): string | null {
   if (year < 1900 || year > 2100) return 'must have a year between 1900 and 2100';
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return 'is not a calendar date';
-  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'is not a calendar date';
   return null;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parserFor } from '../../server/ingest/format-detect.js';
 import { IngestFormatError, type ParsedRow } from '../../server/ingest/ingest-errors.js';
 import { parseCsv } from '../../server/ingest/parse-csv.js';
 import { recordSpec, type IngestRecordOf } from '../../server/ingest/record-schemas.js';
@@ -166,4 +167,25 @@ describe('validateBatch with a sink', () => {
     expect(seen).toEqual([2]);
     expect(report.commit).toBe(false);
   });
+});
+
+describe('validateBatch with a source that gives up (a body over the HTTP size limit)', () => {
+  it.each(['csv', 'geojson', 'ndjson'] as const)(
+    'reports the source’s format error as fatal for %s',
+    async (format) => {
+        const tooBig = new IngestFormatError('too_large', [
+        { line: 0, field: null, message: 'the body exceeds 10 bytes' },
+      ]);
+      async function* body() {
+        yield Buffer.from(
+          format === 'csv' ? 'camera_id,ts,max_temp_c\n' : format === 'geojson' ? '[\n' : '\n',
+        );
+        throw tooBig;
+      }
+      const report = await validateBatch(parserFor(format)(body(), readings), { mode: 'skip-invalid' });
+      expect(report.fatal).toBe('too_large');
+      expect(report.rejected).toEqual(tooBig.issues);
+      expect(report.commit).toBe(false);
+    },
+  );
 });
