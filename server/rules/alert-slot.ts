@@ -5,8 +5,8 @@
  */
 import type { Severity } from '../domain/types.js';
 import {
+  effectiveCondition,
   INITIAL_ALERT_STATE,
-  isOpenPhase,
   step,
   type AlertPhase,
   type AlertState,
@@ -115,14 +115,12 @@ export class AlertSlot {
     this.lastEvalAt = now;
     this.lastValue = value;
     const phase = this.state.phase;
-    // The common case, a quiet key seeing quiet data, changes nothing: skip the state machine.
-    if (
-      !isOpenPhase(phase) &&
-      condition !== 'match' &&
-      condition !== 'error' &&
-      !(condition === 'nodata' && lifecycle.noData === 'alert')
-    )
-      return;
+    // The common cases change nothing (a quiet key seeing quiet data, a firing one seeing more of the same,
+    // a pending one in the band): skip the state machine. These are exactly step()'s no-op cases.
+    const effective = condition === 'nodata' ? effectiveCondition(condition, lifecycle.noData) : condition;
+    if (effective === 'hold' && phase !== 'error') return;
+    if (effective === 'clear' && (phase === 'inactive' || phase === 'resolved')) return;
+    if (effective === 'match' && phase === 'firing') return;
     scratch.condition = condition;
     scratch.value = value;
     scratch.message = message;

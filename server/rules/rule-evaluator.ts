@@ -195,6 +195,13 @@ export class RuleEvaluator {
     return out;
   }
 
+  /** Camera rule slots (rule × camera in its scope) that readings reach, summed over cameras. */
+  cameraSubscriptions(): number {
+    let n = 0;
+    for (const feed of this.feeds.values()) n += feed.subscribers.length;
+    return n;
+  }
+
   /** Alerts every rule has opened at least once, in their current state (open ones first to act on). */
   alerts(): AlertView[] {
     return this.runtimes.flatMap((rt) => rt.alerts());

@@ -11,7 +11,7 @@
 import type { Severity } from '../domain/types.js';
 import { AlertSlot, lifecycleOf, type AlertSlotSnapshot, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
 import { QUALITY_OK, type CameraFeed, type CameraSubscriber } from './camera-feed.js';
-import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
+import { effectiveCondition, isOpenPhase, type Condition, type Evidence, type LifecycleParams } from './rule-engine.js';
 import { isoOrNull, type RuleRuntime } from './rule-runtime.js';
 import type { ThermalRule } from './rule-schema.js';
 import { cameraInScope, cameraKey, obscuredKey } from './scope.js';
@@ -88,7 +88,17 @@ class ThermalCameraSlot implements CameraSubscriber {
 
   sweep(now: number, out: AlertTransition[]): void {
     const rt = this.runtime;
-    if (!(now - this.lastReadingAt <= rt.noDataAfterMs)) {
+    const stale = !(now - this.lastReadingAt <= rt.noDataAfterMs);
+    const condition = stale ? 'nodata' : this.lastCondition;
+    // Sweeps outnumber readings; most find a quiet camera with nothing due. Skip those without touching
+    // the slot (what step() would do with them is nothing).
+    const quiet =
+      !isOpenPhase(this.alert.state.phase) &&
+      effectiveCondition(condition, rt.lifecycle.noData) !== 'match' &&
+      condition !== 'error' &&
+      (this.blind === null || stale || (Number.isNaN(this.blindSince) && !isOpenPhase(this.blind.state.phase)));
+    if (quiet) return;
+    if (stale) {
       this.alert.observe('nodata', null, now, rt.lifecycle, rt, this, out);
       return;
     }
