@@ -40,7 +40,12 @@ const ImportResponse = z
       })
       .nullable(),
     rejected: z.array(
-      z.object({ line: z.number().int(), field: z.string().nullable(), message: z.string() }),
+      z.object({
+        line: z.number().int(),
+        index: z.number().int().optional(),
+        field: z.string().nullable(),
+        message: z.string(),
+      }),
     ),
     omittedIssues: z.number().int(),
     fatal: z.string().nullable(),

@@ -44,6 +44,9 @@ export interface ImportResult {
   fatal: string | null;
 }
 
+/** Most rows in one batch: a month of one-minute readings from 100 cameras. */
+const MAX_ROWS = 5_000_000;
+
 /** Rows COPYed per round trip: large enough to amortise it, small enough to bound memory. */
 const CHUNK_ROWS = 20_000;
 
@@ -95,6 +98,7 @@ export async function runImport(
       const report = await readBatch(kind, source, {
         format,
         mode,
+        maxRows: MAX_ROWS,
         ...(kind === 'readings' ? { knownCameraIds: new Set(cameraIds.keys()) } : {}),
         ...(kind === 'cameras' ? { knownVolcanoGvps: new Set(volcanoRows.map((v) => v.gvp)) } : {}),
         sink: async (record) => {

@@ -202,8 +202,11 @@ describe('GET /api/incidents', () => {
   });
 
   it('filters by category and refuses a forged cursor', async () => {
-    const fc = (await get('/api/incidents?bbox=-78.51,-0.21,-78.45,-0.19&category=medical'))
-      .body as unknown as FeatureCollection;
+    const fc = (
+      await get(
+        '/api/incidents?bbox=-78.51,-0.21,-78.45,-0.19&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&category=medical',
+      )
+    ).body as unknown as FeatureCollection;
     expect(fc.features.map((f) => f.properties?.externalId)).toEqual([`${P}inc-1`, `${P}inc-3`]);
     const bad = await get('/api/incidents?cursor=not-a-cursor');
     expect(bad.status).toBe(400);
