@@ -147,6 +147,13 @@ describe('greedy siting rules', () => {
     expect(r.coveredDemand).toBe(0);
   });
 
+  it('with nothing affordable or a count of zero, the optimum is 0 and greedy has no gap', async () => {
+    for (const budget of [{ count: 0 }, { dollars: 5 }]) {
+      const e = await exactSiting(unit([[0], [1]], 2, budget, [6, 7]));
+      expect([e.optimum, e.sites, e.gap, e.greedyRatio]).toEqual([0, [], 0, 1]);
+    }
+  });
+
   it('a free site that adds demand is bought first under a dollar budget', () => {
     // Site 1 is free and sees one cell; site 0 costs 2 and sees three (1.5 per dollar).
     const r = greedySiting(unit([[0, 1, 2], [3]], 4, { dollars: 2 }, [2, 0]));
