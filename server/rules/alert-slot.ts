@@ -26,6 +26,7 @@ import type { RuleKind } from './rule-schema.js';
 export interface AlertTransition {
   ruleId: string;
   ruleName: string;
+  labels: Record<string, string>;
   kind: RuleKind;
   scopeKey: string;
   severity: Severity;
@@ -133,6 +134,7 @@ export class AlertSlot {
       const transition: AlertTransition = {
         ruleId: this.rule.id,
         ruleName: this.rule.name,
+        labels: this.rule.labels,
         kind: this.rule.kind,
         scopeKey: this.scopeKey,
         severity: this.severity,

@@ -1,5 +1,5 @@
 /**
- * Runs a thermal rule (threshold, rate or anomaly) over every camera in its scope: one alert per camera
+ * Runs a thermal rule (threshold, rate or anomaly) over every thermal camera in its scope: one alert per camera
  * (`camera:<id>`), plus, when obscuredAlertAfterSeconds is set, one for a camera blind too long
  * (`camera:<id>:obscured`).
  *
@@ -167,6 +167,8 @@ export class ThermalRuleRuntime implements RuleRuntime, EvidenceSource<ThermalCa
     const existing = this.slots.get(feed.id);
     if (existing) return existing;
     if (!cameraInScope(this.rule.scope, feed.ref)) return null;
+    // Thermal rules watch thermal cameras; a camera the registry does not know is given the benefit of the doubt.
+    if (feed.ref.kind && feed.ref.kind !== 'thermal') return null;
     const p = this.rule.params;
     const blindSeverity: Severity = p.obscuredSeverity ?? this.rule.severity;
     const slot = new ThermalCameraSlot(

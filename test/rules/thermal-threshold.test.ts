@@ -169,6 +169,14 @@ describe('thermal threshold: errors, scope and dedupe', () => {
     ]);
   });
 
+  it('watches thermal cameras only', () => {
+    const ev = createEvaluator([thresholdRule({ forSeconds: 0 }, { type: 'all' })], [...cameras, { id: 'dome-1', kind: 'dome' }]);
+    const out = feed(ev, 'dome-1', [[0, 500]]);
+    feed(ev, 'unregistered', [[0, 500]], out);
+    expect(summary(out, true)).toEqual(['camera:unregistered inactive>pending@0', 'camera:unregistered pending>firing@0']);
+    expect(out[0]!.labels).toEqual({});
+  });
+
   it('records the readings, threshold and timing that made it fire', () => {
     const ev = createEvaluator([thresholdRule({ forSeconds: 20 })], cameras);
     const out = feed(ev, 'c1', [
