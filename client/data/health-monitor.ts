@@ -9,8 +9,10 @@ import { failedDatasets, loadReferenceData } from './load-reference-data.js';
 
 /** Seconds between health checks. */
 export const HEALTH_POLL_SECONDS = 15;
-/** A check slower than this counts as a failure. */
-const HEALTH_TIMEOUT_MS = 5000;
+/** A check slower than this counts as a failure. Generous: a busy page can delay the response. */
+const HEALTH_TIMEOUT_MS = 10_000;
+/** After a first failure, check again this soon: the banner needs two failures in a row. */
+const RECHECK_MS = 2000;
 
 export interface HealthMonitor {
   /** Checks now (the banner's "retry now"). */
@@ -21,6 +23,7 @@ export interface HealthMonitor {
 export function startHealthMonitor(runtime: Store<RuntimeState>): HealthMonitor {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  let failuresInARow = 0;
 
   const check = async () => {
     clearTimeout(timer);
@@ -36,12 +39,16 @@ export function startHealthMonitor(runtime: Store<RuntimeState>): HealthMonitor 
       clearTimeout(abort);
     }
     const wasHealthy = runtime.get().health === 'ok';
-    runtime.set(healthy ? { health: 'ok', lastHealthyAt: new Date().toISOString() } : { health: 'unreachable' });
+    failuresInARow = healthy ? 0 : failuresInARow + 1;
+    // One lost answer (a slow frame, a blip) does not raise the banner; two in a row do.
+    if (healthy) runtime.set({ health: 'ok', lastHealthyAt: new Date().toISOString() });
+    else if (failuresInARow >= 2) runtime.set({ health: 'unreachable' });
     if (healthy && !wasHealthy) {
       const failed = failedDatasets(runtime.get());
       if (failed.length > 0) void loadReferenceData(runtime, failed);
     }
-    if (!stopped) timer = setTimeout(() => void check(), HEALTH_POLL_SECONDS * 1000);
+    const delay = failuresInARow === 1 ? RECHECK_MS : HEALTH_POLL_SECONDS * 1000;
+    if (!stopped) timer = setTimeout(() => void check(), delay);
   };
 
   void check();

@@ -18,9 +18,9 @@ export interface GeographyLabel {
 }
 
 export const GEOGRAPHY_LABELS: readonly GeographyLabel[] = [
-  { key: 'geo.colombia', position: [-75.6, 2.4], size: 13 },
-  { key: 'geo.peru', position: [-76.8, -6.2], size: 13 },
-  { key: 'geo.brazil', position: [-69.2, -6.5], size: 13 },
+  { key: 'geo.colombia', position: [-75.6, 2.4], size: 14 },
+  { key: 'geo.peru', position: [-76.8, -6.2], size: 14 },
+  { key: 'geo.brazil', position: [-69.2, -6.5], size: 14 },
   { key: 'geo.pacific', position: [-84.6, -4.2], size: 13 },
   { key: 'geo.galapagos', position: [-90.6, -1.75], size: 11 },
 ];

@@ -16,7 +16,7 @@ import { readyData, type RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { findFeature } from '../data/find-feature.js';
 import { exposeTransformForDeck } from './deck-compat.js';
-import { CLICKABLE_LAYERS, MAP_LAYER_IDS } from './layer-ids.js';
+import { CLICKABLE_LAYERS, MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { pickSelection } from './pick-selection.js';
 import { buildMapStyle } from './map-style.js';
 import { FIT_PADDING, MAX_BOUNDS, VIEW_PRESETS, type ViewPresetId } from './view-presets.js';
@@ -75,9 +75,10 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     buildMapStyle({ overlays: state.overlays, selection: state.selection, data: currentData(rt), basemapUrl });
 
   const initial = app.get();
+  const initialRuntime = runtime.get();
   const map = new maplibregl.Map({
     container,
-    style: styleFor(initial, runtime.get()),
+    style: styleFor(initial, initialRuntime),
     center: initial.view.center,
     zoom: initial.view.zoom,
     bearing: initial.view.bearing,
@@ -114,7 +115,8 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   };
   map.on('style.load', () => {
     styleLoaded = true;
-    lastStyleInputs = [initial.overlays, initial.selection, runtime.get().datasets];
+    // What the constructor's style was built from; anything newer is applied by syncStyle now.
+    lastStyleInputs = [initial.overlays, initial.selection, initialRuntime.datasets];
     syncStyle();
     syncDeck();
   });
@@ -150,7 +152,10 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       syncStyle();
       syncDeck();
     }
+    if (state.health === 'ok' && previous.health === 'unreachable') reloadBasemap(map, basemapUrl);
   });
+  // Without a listener MapLibre prints every failed request as an opaque error object.
+  map.on('error', (event) => console.warn('map:', event.error?.message ?? event));
 
   map.on('click', (event) => {
     const { x, y } = event.point;
@@ -202,6 +207,18 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       map.remove();
     },
   };
+}
+
+/** Asks again for the basemap files, which failed if the page loaded while the server was down. */
+function reloadBasemap(map: maplibregl.Map, basemapUrl: string): void {
+  const files: [string, string][] = [
+    [SOURCE_IDS.land, 'land'],
+    [SOURCE_IDS.coastline, 'coastline'],
+    [SOURCE_IDS.borders, 'borders'],
+  ];
+  for (const [id, name] of files) {
+    map.getSource<maplibregl.GeoJSONSource>(id)?.setData(`${basemapUrl}/${name}.geojson`);
+  }
 }
 
 function addAttribution(map: maplibregl.Map, language: Language): maplibregl.AttributionControl {

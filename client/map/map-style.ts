@@ -55,7 +55,12 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
       type: 'fill',
       source: SOURCE_IDS.regions,
       layout: { visibility: visible('regions') },
-      paint: { 'fill-color': regionColor, 'fill-opacity': MAP_THEME.regionFillOpacity, 'fill-antialias': false },
+      paint: {
+        'fill-color': regionColor,
+        // Lighter as the map zooms in, where the fill covers most of the screen and other layers need the contrast.
+        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 5, MAP_THEME.regionFillOpacity, 9, MAP_THEME.regionFillOpacity * 0.6],
+        'fill-antialias': false,
+      },
     },
     {
       id: MAP_LAYER_IDS.provincesFill,

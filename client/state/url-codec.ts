@@ -5,8 +5,8 @@
  *
  * `map` follows openstreetmap.org's zoom/lat/lng order. `layers` lists the visible overlays
  * (an empty value means none; a missing key means the defaults). Bearing and pitch are written
- * only when not zero. Unknown keys and invalid values are ignored field by field, so a damaged
- * link still opens with whatever it got right.
+ * only when not zero. Unknown keys, unknown overlay ids and invalid values are ignored field by
+ * field, so a damaged or outdated link still opens with whatever it got right.
  */
 import {
   OVERLAY_IDS,
@@ -56,8 +56,8 @@ export function decodeState(fragment: string): DecodedState {
       const view = decodeView(value);
       if (view) decoded.view = view;
     } else if (key === 'layers') {
-      const ids = value.split(',').filter((id) => id !== '');
-      if (ids.every(isOverlayId)) decoded.overlays = new Set<OverlayId>(ids);
+      // Unknown ids (from a newer or older version of the app) are dropped, the known ones kept.
+      decoded.overlays = new Set<OverlayId>(value.split(',').filter(isOverlayId));
     } else if (key === 'lang') {
       if (isLanguage(value)) decoded.language = value;
     } else if (key === 'sel') {
