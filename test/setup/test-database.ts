@@ -21,6 +21,12 @@ export const DATA_DIR = path.join(ROOT, 'data');
 const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'atalaya');
 
 let opened: Promise<Database> | undefined;
+let postgresTestUrl: string | undefined;
+
+/** The URL of the fresh PostgreSQL test database (after testDatabase()), or undefined on PGlite. */
+export function testDatabaseUrl(): string | undefined {
+  return postgresTestUrl;
+}
 
 export function testDatabase(): Promise<Database> {
   opened ??= process.env.DATABASE_URL
@@ -46,7 +52,8 @@ async function openFreshPostgres(url: string): Promise<Database> {
     await admin.end();
   }
   target.pathname = `/${name}`;
-  const db = await openPostgres({ connectionString: target.toString() });
+  postgresTestUrl = target.toString();
+  const db = await openPostgres({ connectionString: postgresTestUrl });
   await prepare(db);
   return db;
 }
