@@ -128,7 +128,7 @@ export class AlertSlot {
     const result = step(this.state, scratch, now, lifecycle);
     this.state = result.state;
     if (result.transitions.length === 0) return;
-    const evidence = jsonSafe(source.evidence(owner, condition, now)) as Evidence;
+    const evidence = jsonSafe(source.evidence(owner, condition, now));
     this.evidence = evidence;
     for (const t of result.transitions) {
       const transition: AlertTransition = {
@@ -205,15 +205,26 @@ export function lifecycleOf(params: {
 
 /**
  * Evidence goes to jsonb, SSE and webhooks: non-finite numbers (a corrupt NaN reading, an infinite limit)
- * become null here, so what is stored is exactly what live evaluation saw.
+ * become null and undefined fields go, so what is stored is exactly what live evaluation saw. Works in
+ * place (evidence objects are built fresh for each transition) and returns its argument.
  */
-export function jsonSafe(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonSafe(v);
-    return out;
+export function jsonSafe<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) value[i] = null;
+      } else if (v !== null && typeof v === 'object') jsonSafe(v);
+    }
+  } else if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) o[k] = null;
+      } else if (v === undefined) delete o[k];
+      else if (v !== null && typeof v === 'object') jsonSafe(v);
+    }
   }
   return value;
 }

@@ -4,6 +4,7 @@
  */
 import type { ReadingQuality } from '../domain/types.js';
 import type { AlertTransition } from './alert-slot.js';
+import { isoTime } from './iso-time.js';
 import type { CameraRef } from './scope.js';
 
 /** Frame quality as a small integer, for typed arrays. */
@@ -77,7 +78,7 @@ export class CameraFeed {
       if (t < fromMs || t > toMs) continue;
       const mean = this.mean[j]!;
       out.push({
-        at: new Date(t).toISOString(),
+        at: isoTime(t),
         maxTempC: Number.isFinite(this.max[j]!) ? this.max[j]! : null,
         meanTempC: Number.isNaN(mean) ? null : mean,
         quality: QUALITY_NAMES[this.quality[j]!] ?? 'invalid',

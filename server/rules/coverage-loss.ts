@@ -8,7 +8,8 @@ import type { CameraSubscriber } from './camera-feed.js';
 import { classifyBelow } from './hysteresis.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
 import type { CoverageInput } from './rule-inputs.js';
-import { isoOrNull, type RuleRuntime } from './rule-runtime.js';
+import { isoOrNull } from './iso-time.js';
+import type { RuleRuntime } from './rule-runtime.js';
 import type { RuleOfKind } from './rule-schema.js';
 import { regionInScope, regionKey } from './scope.js';
 

@@ -15,7 +15,8 @@ import { AlertSlot, lifecycleOf, type AlertSlotSnapshot, type AlertTransition, t
 import type { CameraSubscriber } from './camera-feed.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
 import type { IncidentInput } from './rule-inputs.js';
-import { isoOrNull, type RuleRuntime } from './rule-runtime.js';
+import { isoOrNull } from './iso-time.js';
+import type { RuleRuntime } from './rule-runtime.js';
 import type { RuleOfKind } from './rule-schema.js';
 import { hexKey, regionInScope, regionKey } from './scope.js';
 import { SortedTimes } from './sorted-times.js';

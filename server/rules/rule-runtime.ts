@@ -21,7 +21,3 @@ export interface RuleRuntime {
   restore(snapshot: unknown): void;
 }
 
-/** ISO instant for evidence; null for a missing or infinite time. */
-export function isoOrNull(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
-}

@@ -11,7 +11,8 @@
 import { AlertSlot, lifecycleOf, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
 import type { CameraFeed, CameraSubscriber } from './camera-feed.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
-import { isoOrNull, type RuleRuntime } from './rule-runtime.js';
+import { isoOrNull } from './iso-time.js';
+import type { RuleRuntime } from './rule-runtime.js';
 import type { RuleOfKind } from './rule-schema.js';
 import { cameraInScope, cameraKey, type CameraRef } from './scope.js';
 

@@ -9,6 +9,7 @@
  */
 import { FloatDeque } from './float-deque.js';
 import { classifyAbove } from './hysteresis.js';
+import { isoOrNull } from './iso-time.js';
 import type { RuleOfKind } from './rule-schema.js';
 import { TimeValueColumns, lowerBound, type ThermalKernel, type WindowStrategy } from './thermal-kernel.js';
 
@@ -90,7 +91,7 @@ abstract class RateKernelBase implements ThermalKernel {
       ratePerHourC: this.params.ratePerHourC,
       clearRatePerHourC: this.params.clearRatePerHourC ?? this.params.ratePerHourC,
       windowMinC: this.minC,
-      windowMinAt: Number.isFinite(this.minAt) ? new Date(this.minAt).toISOString() : null,
+      windowMinAt: isoOrNull(this.minAt),
       samples: this.samples,
       minSamples: this.params.minSamples,
     };
