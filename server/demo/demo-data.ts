@@ -1,7 +1,12 @@
 import type { Camera, Volcano } from '../domain/types.js';
 import { DEMO_UNIT_COST_USD, generateDemoCameras, selectMonitoredVolcanoes } from './demo-cameras.js';
 import { generateDemoIncidents, type IncidentColumns, type IncidentSurge } from './demo-incidents.js';
-import { generateDemoReadings, type ReadingColumns, type ThermalEpisode } from './demo-readings.js';
+import {
+  generateDemoReadings,
+  type ReadingColumns,
+  type ThermalEpisode,
+  type ThermalOutage,
+} from './demo-readings.js';
 import type { DemoDataPlan } from './demo-slice.js';
 import { CATEGORY_SHARES } from './incident-rhythm.js';
 import type { ProvinceCollection } from './land-mask.js';
@@ -26,6 +31,8 @@ export interface DemoGroundTruth {
   monitoredVolcanoGvps: number[];
   incidentSurges: IncidentSurge[];
   thermalEpisodes: ThermalEpisode[];
+  /** Long camera silences outside the episodes (stale-sensor alerts should fire for these too). */
+  thermalOutages: ThermalOutage[];
   assumptions: {
     placeWeights: { name: string; province: string; weight: number }[];
     placeWeightsNote: string;
@@ -83,6 +90,7 @@ export function generateDemoData(plan: DemoDataPlan, reference: DemoReference): 
       monitoredVolcanoGvps: selectMonitoredVolcanoes(reference.volcanoes).map((v) => v.gvpNumber),
       incidentSurges: [...incidents.surges],
       thermalEpisodes: [...readings.episodes],
+      thermalOutages: [...readings.outages],
       assumptions: {
         placeWeights: PLACES.map((p) => ({ name: p.name, province: p.province, weight: p.weight })),
         placeWeightsNote:

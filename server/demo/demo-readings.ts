@@ -72,10 +72,14 @@ export const THERMAL_MODEL = {
   /** Local fog at one camera: onset per minute and mean spell. */
   fogOnsetPerMin: 1 / (3 * 1440),
   fogMeanSpellMin: 60,
-  /** Short dropouts (no rows): starts per day and mean length, minutes. */
+  /**
+   * Short dropouts (no rows): starts per day; length 1 + ⌊Exp(mean)⌋ minutes, capped, so that a dropout
+   * never outlasts the 15-minute stale-sensor rule (data/rules.yaml) — only the listed outages do.
+   */
   dropoutsPerDay: 3,
   dropoutMeanMin: 5,
-  /** Probability that a camera has one long outage (1–6 h) in the window. */
+  dropoutMaxMin: 10,
+  /** Probability that a camera has one long communications outage (1–6 h) in the window, listed as ground truth. */
   longOutageChance: 0.3,
   invalidFrameChance: 0.0005,
 } as const;
@@ -95,6 +99,14 @@ export interface DemoReadingOptions {
   episodes?: readonly ThermalEpisode[];
 }
 
+/** A long silence of one camera that is not part of an episode (a communications outage): ground truth too. */
+export interface ThermalOutage {
+  externalId: string;
+  fromMs: number;
+  toMs: number;
+  reason: string;
+}
+
 /** Readings in columns, sorted by time then camera. */
 export interface ReadingColumns {
   length: number;
@@ -110,6 +122,8 @@ export interface ReadingColumns {
   /** The thermal cameras the readings belong to. */
   cameras: readonly Camera[];
   episodes: readonly ThermalEpisode[];
+  /** Long outages (no rows) outside the episodes, whole window (also before `fromMs`). */
+  outages: readonly ThermalOutage[];
 }
 
 const MINUTE_MS = 60_000;
@@ -126,7 +140,7 @@ const GVP = { cotopaxi: 352050, sangay: 352090, reventador: 352010 } as const;
  * - Cotopaxi, gradual rise of +25 °C over 4 days starting 12 days before the end, 3 days at the
  *   plateau, back to normal over 2 days;
  * - Sangay, spike of +80 °C within 5 minutes, 30 hours before the end, lasting 6 hours, decaying over 2;
- * - Reventador, sudden rise of +35 °C over 45 minutes 20 hours before the end, still going at the end,
+ * - Reventador, sudden rise of +40 °C over 45 minutes 20 hours before the end, still going at the end,
  *   and its first camera falls silent 30 minutes in (stale through the end).
  * Episodes whose volcano has no camera are left out.
  */
@@ -177,13 +191,13 @@ export function defaultThermalEpisodes(endMs: number, cameras: readonly Camera[]
     episodes.push({
       id: 'reventador-rise-stale-camera',
       kind: 'spike',
-      label: 'Reventador: rise of +35 °C over 45 minutes, one camera silent from 30 minutes in (synthetic)',
+      label: 'Reventador: rise of +40 °C over 45 minutes, one camera silent from 30 minutes in (synthetic)',
       volcanoGvp: GVP.reventador,
       startMs: start,
       peakMs: start + 45 * MINUTE_MS,
       endMs: end,
       decayMs: 0,
-      deltaC: 35,
+      deltaC: 40,
       silentCameras: [
         { externalId: (reventador[0] as Camera).externalId, fromMs: start + 30 * MINUTE_MS, toMs: end },
       ],
@@ -242,6 +256,7 @@ export function generateDemoReadings(
     mean: new Float32Array(emitted * nCam),
   };
 
+  const outages: ThermalOutage[] = [];
   const gvps = [...new Set(cameras.map((c) => c.volcanoGvp as number))];
   for (const gvp of gvps) {
     const volcano = volcanoByGvp.get(gvp);
@@ -257,7 +272,8 @@ export function generateDemoReadings(
     cameras.forEach((camera, j) => {
       if (camera.volcanoGvp !== gvp) return;
       const rng = createRng(`${seed}:readings:camera:${camera.externalId}`);
-      simulateCamera(camera, j, nCam, sky, episodes, startMs, minutes, firstEmit, rng, grid);
+      const outage = simulateCamera(camera, j, nCam, sky, episodes, startMs, minutes, firstEmit, rng, grid);
+      if (outage) outages.push(outage);
     });
   }
 
@@ -272,6 +288,7 @@ export function generateDemoReadings(
     quality: new Uint8Array(length),
     cameras,
     episodes,
+    outages: outages.sort((a, b) => a.fromMs - b.fromMs || a.externalId.localeCompare(b.externalId)),
   };
   let k = 0;
   for (let t = 0; t < emitted; t++) {
@@ -383,7 +400,7 @@ function simulateCamera(
   firstEmit: number,
   rng: Rng,
   grid: { quality: Uint8Array; max: Float32Array; mean: Float32Array },
-): void {
+): ThermalOutage | null {
   const m = THERMAL_MODEL;
   // Each viewpoint sees a slightly different hottest pixel.
   const viewOffset = rng.uniform(-2, 2);
@@ -391,12 +408,21 @@ function simulateCamera(
   const pDropout = m.dropoutsPerDay / 1440;
   const pFogEnd = 1 / m.fogMeanSpellMin;
   let dropoutLeft = 0;
+  let wasInDropout = false;
   let fog = false;
   let longStart = -1;
   let longEnd = -1;
   if (rng.chance(m.longOutageChance)) {
-    longStart = rng.int(minutes);
-    longEnd = longStart + 60 + rng.int(5 * 60);
+    const from = rng.int(minutes);
+    const to = Math.min(minutes, from + 60 + rng.int(5 * 60));
+    // Kept only clear of the episodes' forced-clear windows and silences, so the ground truth stays exact.
+    const overlapsEpisode =
+      sky.forcedClear.subarray(from, to).includes(1) ||
+      silences.some((s) => s.fromMs < startMs + to * MINUTE_MS && s.toMs > startMs + from * MINUTE_MS);
+    if (!overlapsEpisode) {
+      longStart = from;
+      longEnd = to;
+    }
   }
 
   for (let t = 0; t < minutes; t++) {
@@ -404,16 +430,18 @@ function simulateCamera(
     // Draw every random number each minute whatever happens, so the stream does not depend on which
     // minutes are emitted.
     const startsDropout = rng.chance(pDropout);
-    const dropoutLength = 1 + Math.floor(rng.exponential(m.dropoutMeanMin));
+    const dropoutLength = 1 + Math.min(m.dropoutMaxMin - 1, Math.floor(rng.exponential(m.dropoutMeanMin)));
     const fogFlip = rng.next();
     const invalid = rng.chance(m.invalidFrameChance);
     const u = rng.next();
     const n1 = rng.normal(0, m.frameNoiseC);
     const n2 = rng.normal(0, m.frameNoiseC);
 
-    if (dropoutLeft === 0 && startsDropout) dropoutLeft = dropoutLength;
+    // A new dropout only after a reported minute, so two never join into one long silence.
+    if (dropoutLeft === 0 && startsDropout && !wasInDropout) dropoutLeft = dropoutLength;
     const inDropout = dropoutLeft > 0;
     if (inDropout) dropoutLeft--;
+    wasInDropout = inDropout;
     const forced = sky.forcedClear[t] === 1;
     fog = forced ? false : fog ? fogFlip >= pFogEnd : fogFlip < m.fogOnsetPerMin;
 
@@ -445,6 +473,14 @@ function simulateCamera(
       grid.mean[g] = round2(mean);
     }
   }
+  return longStart < 0
+    ? null
+    : {
+        externalId: camera.externalId,
+        fromMs: startMs + longStart * MINUTE_MS,
+        toMs: startMs + longEnd * MINUTE_MS,
+        reason: 'communications outage (synthetic; a short dropout may sit next to it)',
+      };
 }
 
 function round2(v: number): number {

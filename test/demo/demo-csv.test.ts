@@ -77,6 +77,7 @@ function readings(): ReadingColumns {
     quality: Uint8Array.from([0, 0, 2]),
     cameras: [camera, { ...camera, externalId: 'SYN-CAM-000002' }],
     episodes: [],
+    outages: [],
   };
 }
 

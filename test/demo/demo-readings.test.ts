@@ -80,12 +80,46 @@ describe('generateDemoReadings: the series', () => {
     expect(readings.timeMs[readings.length - 1]).toBe(END - MIN);
   });
 
-  it('drops about 1.35 % of the minutes: short dropouts, a rare long outage and the silent camera', () => {
-    // By hand: 3 dropouts a day × (1 + E⌊Exp(5)⌋ = 1 + 1/(e^0.2 − 1) = 5.52 min) → 1.14 %; a 1–6 h outage
-    // on 30 % of cameras → 0.15 %; one camera silent for 19.5 h → 0.07 %.
+  it('drops about 1.2 % of the minutes: short dropouts, a few long outages and the silent camera', () => {
+    // By hand: 3 dropouts a day × (1 + E min(9, ⌊Exp(5)⌋) = 1 + Σ_{k=1..9} e^(−k/5) = 4.77 min) → 0.99 %;
+    // a 1–6 h outage (mean 3.5 h) on at most 30 % of cameras → ≤ 0.15 %; one camera silent 19.5 h → 0.07 %.
     const missing = 1 - readings.length / (41 * 30 * 1440);
-    expect(missing).toBeGreaterThan(0.01);
-    expect(missing).toBeLessThan(0.018);
+    expect(missing).toBeGreaterThan(0.009);
+    expect(missing).toBeLessThan(0.0135);
+  });
+
+  it('lists every silence longer than a short dropout as ground truth: the outages and the silent camera', () => {
+    // Short dropouts last at most 10 minutes (a gap of 11 minutes between rows); anything longer must lie
+    // within a listed outage or episode silence, give or take a short dropout at either end.
+    const listed = [...readings.outages, ...readings.episodes.flatMap((e) => e.silentCameras)].map((o) => ({
+      ...o,
+      index: readings.cameras.findIndex((c) => c.externalId === o.externalId),
+    }));
+    expect(listed.every((o) => o.index >= 0)).toBe(true);
+    const last = new Float64Array(readings.cameras.length).fill(END - 30 * DAY - MIN);
+    const unexplained: string[] = [];
+    const check = (j: number, from: number, to: number) => {
+      if (to - from <= 11 * MIN) return;
+      const ok = listed.some((o) => o.index === j && o.fromMs <= from + 11 * MIN && o.toMs >= to - 11 * MIN);
+      if (!ok)
+        unexplained.push(
+          `${readings.cameras[j]!.externalId} ${new Date(from).toISOString()}–${new Date(to).toISOString()}`,
+        );
+    };
+    const rowsInside = new Array<number>(listed.length).fill(0);
+    for (let i = 0; i < readings.length; i++) {
+      const j = readings.camera[i]!;
+      const t = readings.timeMs[i]!;
+      check(j, last[j]!, t);
+      last[j] = t;
+      listed.forEach((o, k) => {
+        if (o.index === j && t >= o.fromMs && t < o.toMs) rowsInside[k]! += 1;
+      });
+    }
+    readings.cameras.forEach((_, j) => check(j, last[j]!, END));
+    expect(unexplained).toEqual([]);
+    expect(rowsInside.every((n) => n === 0)).toBe(true);
+    expect(readings.outages.length).toBeGreaterThan(0);
   });
 
   it('marks about 0.05 % of the frames invalid, as dead (−40 °C) or glitched (200–600 °C) frames without a mean', () => {
@@ -310,7 +344,7 @@ describe('generateDemoReadings: injected unrest (ground truth)', () => {
         if (t >= silent.fromMs && t < silent.toMs) silentRows++;
         if (t >= silent.fromMs - 30 * MIN && t < silent.fromMs) silentRowsJustBefore++;
       } else if (volcanoOf[j]!.gvpNumber === e.volcanoGvp && readings.quality[i] === OK && t >= e.peakMs) {
-        // Air at 3,562 m is 4.6 °C, vent +30, unrest +35 → ≈ 70 °C at night.
+        // Air at 3,562 m is 4.6 °C, vent +30, unrest +40 → ≈ 75 °C at night.
         if (readings.maxTempC[i]! > 60) othersHot.add(j);
       }
     }
