@@ -33,7 +33,6 @@ export function buildGeographyLabels(language: Language): TextLayer<GeographyLab
     getPosition: (d) => d.position,
     getText: (d) => t(language, d.key),
     getSize: (d) => d.size,
-    fontWeight: 600,
     getColor: [...MAP_THEME.label.geography, 255],
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'center',

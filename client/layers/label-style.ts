@@ -10,6 +10,9 @@ export const LABEL_CHARACTER_SET: string[] = [
 
 export const LABEL_TEXT_PROPS = {
   fontFamily: MAP_THEME.fontFamily,
+  // One weight for every label layer, so they share one atlas. At weight 500 (synthesised from the
+  // regular face on Linux system fonts) thin glyphs such as 'i' and 'l' vanished at 11–12 px.
+  fontWeight: 600,
   // A fixed set, so each font atlas is drawn once: with 'auto', layers sharing an atlas extend it
   // incrementally and glyphs went missing under SwiftShader ("texSubImage2D: no canvas").
   characterSet: LABEL_CHARACTER_SET,
