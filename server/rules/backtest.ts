@@ -67,7 +67,11 @@ export interface BacktestResult {
 }
 
 /** Replay a saved or draft (id 'draft') rule over history. */
-export function backtestRule(rule: StoredRule | RuleDefinition, history: RuleHistory, options: BacktestOptions): BacktestResult {
+export function backtestRule(
+  rule: StoredRule | RuleDefinition,
+  history: RuleHistory,
+  options: BacktestOptions,
+): BacktestResult {
   const { fromMs, toMs } = options;
   if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs <= toMs)) {
     throw new RangeError(`backtest needs finite fromMs ≤ toMs, got ${fromMs} .. ${toMs}`);
@@ -98,7 +102,13 @@ export function backtestRule(rule: StoredRule | RuleDefinition, history: RuleHis
  * Feed history with startMs ≤ time ≤ toMs into an evaluator in time order (at equal times: readings, then
  * incidents, then coverage), then sweep up to toMs. Also how a restart without a snapshot warms up.
  */
-export function replayHistory(evaluator: RuleEvaluator, history: RuleHistory, startMs: number, toMs: number, out: AlertTransition[]): void {
+export function replayHistory(
+  evaluator: RuleEvaluator,
+  history: RuleHistory,
+  startMs: number,
+  toMs: number,
+  out: AlertTransition[],
+): void {
   const r = history.readings;
   if (r) assertReadingColumns(r);
   const incidents = sortedByTime(history.incidents ?? []);
@@ -119,7 +129,14 @@ export function replayHistory(evaluator: RuleEvaluator, history: RuleHistory, st
       const ids = r!.cameraIds;
       // Consecutive readings are the common case: stay in this loop while they come first.
       while (i < nr && r!.ts[i]! <= ti && r!.ts[i]! <= tc && r!.ts[i]! <= toMs) {
-        evaluator.ingestReadingValues(ids[r!.camera[i]!]!, r!.ts[i]!, r!.maxC[i]!, r!.meanC[i]!, r!.quality[i]!, out);
+        evaluator.ingestReadingValues(
+          ids[r!.camera[i]!]!,
+          r!.ts[i]!,
+          r!.maxC[i]!,
+          r!.meanC[i]!,
+          r!.quality[i]!,
+          out,
+        );
         i++;
       }
     } else if (ti === t) {
@@ -160,10 +177,13 @@ function episodes(all: readonly AlertTransition[], fromMs: number): BacktestAler
       transitions: ts,
     });
   }
-  return alerts.sort((a, b) => a.startedAt - b.startedAt || (a.scopeKey < b.scopeKey ? -1 : a.scopeKey > b.scopeKey ? 1 : 0));
+  return alerts.sort(
+    (a, b) => a.startedAt - b.startedAt || (a.scopeKey < b.scopeKey ? -1 : a.scopeKey > b.scopeKey ? 1 : 0),
+  );
 }
 
 function sortedByTime<T extends { tsMs: number }>(xs: readonly T[]): readonly T[] {
-  for (let i = 1; i < xs.length; i++) if (xs[i]!.tsMs < xs[i - 1]!.tsMs) return [...xs].sort((a, b) => a.tsMs - b.tsMs);
+  for (let i = 1; i < xs.length; i++)
+    if (xs[i]!.tsMs < xs[i - 1]!.tsMs) return [...xs].sort((a, b) => a.tsMs - b.tsMs);
   return xs;
 }

@@ -11,7 +11,11 @@ import type { CameraRef } from './scope.js';
 export const QUALITY_OK = 0;
 export const QUALITY_OBSCURED = 1;
 export const QUALITY_INVALID = 2;
-export const QUALITY_CODES: Readonly<Record<ReadingQuality, number>> = { ok: QUALITY_OK, obscured: QUALITY_OBSCURED, invalid: QUALITY_INVALID };
+export const QUALITY_CODES: Readonly<Record<ReadingQuality, number>> = {
+  ok: QUALITY_OK,
+  obscured: QUALITY_OBSCURED,
+  invalid: QUALITY_INVALID,
+};
 export const QUALITY_NAMES: readonly ReadingQuality[] = ['ok', 'obscured', 'invalid'];
 
 /** Readings kept per camera for evidence. */
@@ -91,7 +95,12 @@ export class CameraFeed {
     const recent: CameraFeedSnapshot['recent'] = [];
     for (let i = this.count; i >= 1; i--) {
       const j = (this.next - i + RECENT_READINGS) % RECENT_READINGS;
-      recent.push({ ts: this.ts[j]!, max: nullable(this.max[j]!), mean: nullable(this.mean[j]!), q: this.quality[j]! });
+      recent.push({
+        ts: this.ts[j]!,
+        max: nullable(this.max[j]!),
+        mean: nullable(this.mean[j]!),
+        q: this.quality[j]!,
+      });
     }
     return {
       id: this.id,

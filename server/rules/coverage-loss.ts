@@ -3,7 +3,14 @@
  * below thresholdPercent. The coverage figure itself comes from server/coverage whenever cameras change
  * status; this rule only compares it: fires below thresholdPercent, clears at or above clearThresholdPercent.
  */
-import { AlertSlot, lifecycleOf, type AlertSlotSnapshot, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
+import {
+  AlertSlot,
+  lifecycleOf,
+  type AlertSlotSnapshot,
+  type AlertTransition,
+  type AlertView,
+  type EvidenceSource,
+} from './alert-slot.js';
 import type { CameraSubscriber } from './camera-feed.js';
 import { classifyBelow } from './hysteresis.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
@@ -16,8 +23,15 @@ import { regionInScope, regionKey } from './scope.js';
 export type CoverageLossRule = RuleOfKind<'coverage_loss'>;
 
 /** Classify a coverage fraction (0..1) against the rule's percentages. */
-export function classifyCoverageLoss(params: CoverageLossRule['params'], coveredFraction: number): 'match' | 'clear' | 'hold' {
-  return classifyBelow(coveredFraction * 100, params.thresholdPercent, params.clearThresholdPercent ?? params.thresholdPercent);
+export function classifyCoverageLoss(
+  params: CoverageLossRule['params'],
+  coveredFraction: number,
+): 'match' | 'clear' | 'hold' {
+  return classifyBelow(
+    coveredFraction * 100,
+    params.thresholdPercent,
+    params.clearThresholdPercent ?? params.thresholdPercent,
+  );
 }
 
 class CoverageKey {
@@ -66,7 +80,8 @@ export class CoverageLossRuntime implements RuleRuntime, EvidenceSource<Coverage
   }
 
   sweep(nowMs: number, out: AlertTransition[]): void {
-    for (const k of this.keys.values()) k.alert.observe(k.condition, k.percent, nowMs, this.lifecycle, this, k, out, k.message);
+    for (const k of this.keys.values())
+      k.alert.observe(k.condition, k.percent, nowMs, this.lifecycle, this, k, out, k.message);
   }
 
   alerts(): AlertView[] {
@@ -106,7 +121,14 @@ export class CoverageLossRuntime implements RuleRuntime, EvidenceSource<Coverage
 
   restore(snapshot: unknown): void {
     const s = snapshot as {
-      keys: { alert: AlertSlotSnapshot; condition: Condition; percent: number | null; measuredAt: number | null; offline: string[]; message: string | null }[];
+      keys: {
+        alert: AlertSlotSnapshot;
+        condition: Condition;
+        percent: number | null;
+        measuredAt: number | null;
+        offline: string[];
+        message: string | null;
+      }[];
     };
     this.keys.clear();
     for (const ks of s.keys) {

@@ -41,7 +41,10 @@ export function readingColumnsFrom(readings: readonly ReadingInput[]): ReadingCo
       index.set(r.cameraId, c);
     }
     const q = QUALITY_CODES[r.quality];
-    if (q === undefined) throw new RangeError(`reading quality must be ok, obscured or invalid, got ${JSON.stringify(r.quality)}`);
+    if (q === undefined)
+      throw new RangeError(
+        `reading quality must be ok, obscured or invalid, got ${JSON.stringify(r.quality)}`,
+      );
     cols.camera[i] = c;
     cols.ts[i] = r.tsMs;
     cols.maxC[i] = r.maxTempC;
@@ -54,11 +57,20 @@ export function readingColumnsFrom(readings: readonly ReadingInput[]): ReadingCo
 /** Throws (naming the row) unless the columns have equal lengths, valid camera indexes and sorted times. */
 export function assertReadingColumns(c: ReadingColumns): void {
   const n = c.ts.length;
-  for (const [name, col] of [['camera', c.camera], ['maxC', c.maxC], ['meanC', c.meanC], ['quality', c.quality]] as const) {
+  for (const [name, col] of [
+    ['camera', c.camera],
+    ['maxC', c.maxC],
+    ['meanC', c.meanC],
+    ['quality', c.quality],
+  ] as const) {
     if (col.length !== n) throw new RangeError(`reading column ${name} has ${col.length} rows, ts has ${n}`);
   }
   for (let i = 0; i < n; i++) {
-    if (i > 0 && !(c.ts[i]! >= c.ts[i - 1]!)) throw new RangeError(`readings are not in time order at row ${i}: ${c.ts[i - 1]} then ${c.ts[i]}`);
-    if (c.camera[i]! >= c.cameraIds.length) throw new RangeError(`reading row ${i} names camera index ${c.camera[i]}, only ${c.cameraIds.length} ids`);
+    if (i > 0 && !(c.ts[i]! >= c.ts[i - 1]!))
+      throw new RangeError(`readings are not in time order at row ${i}: ${c.ts[i - 1]} then ${c.ts[i]}`);
+    if (c.camera[i]! >= c.cameraIds.length)
+      throw new RangeError(
+        `reading row ${i} names camera index ${c.camera[i]}, only ${c.cameraIds.length} ids`,
+      );
   }
 }

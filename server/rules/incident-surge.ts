@@ -11,7 +11,14 @@
  * seen baselineDays (replay that much history first: ruleWarmupSeconds). Cells use h3-js `latLngToCell`.
  */
 import { latLngToCell } from 'h3-js';
-import { AlertSlot, lifecycleOf, type AlertSlotSnapshot, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
+import {
+  AlertSlot,
+  lifecycleOf,
+  type AlertSlotSnapshot,
+  type AlertTransition,
+  type AlertView,
+  type EvidenceSource,
+} from './alert-slot.js';
 import type { CameraSubscriber } from './camera-feed.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
 import type { IncidentInput } from './rule-inputs.js';
@@ -38,7 +45,11 @@ export function usualCount(params: IncidentSurgeParams, baselineCount: number): 
 }
 
 /** Classify a window count against the count floor and, when set, the multiple of the usual count. */
-export function classifyIncidentSurge(params: IncidentSurgeParams, count: number, usual: number): 'match' | 'clear' | 'hold' {
+export function classifyIncidentSurge(
+  params: IncidentSurgeParams,
+  count: number,
+  usual: number,
+): 'match' | 'clear' | 'hold' {
   const k = params.rateMultiplier;
   if (count > params.countAbove && (k === undefined || count > k * usual)) return 'match';
   if (count <= (params.clearCountAtOrBelow ?? params.countAbove)) return 'clear';
@@ -52,7 +63,9 @@ export function surgeKeyOf(rule: IncidentSurgeRule, incident: IncidentInput): st
   if (p.categories && !p.categories.includes(incident.category)) return null;
   if (rule.scope.type === 'region' && incident.regionId !== rule.scope.centerId) return null;
   if (p.groupBy === 'region') {
-    return incident.regionId !== null && regionInScope(rule.scope, incident.regionId) ? regionKey(incident.regionId) : null;
+    return incident.regionId !== null && regionInScope(rule.scope, incident.regionId)
+      ? regionKey(incident.regionId)
+      : null;
   }
   const { lat, lng } = incident;
   if (!(Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180)) {
@@ -99,7 +112,16 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
       key = surgeKeyOf(this.rule, incident);
     } catch (e) {
       this.lastInputError = e instanceof Error ? e.message : String(e);
-      this.inputSlot().observe('error', null, incident.tsMs, this.lifecycle, this.inputEvidence, null, out, this.lastInputError);
+      this.inputSlot().observe(
+        'error',
+        null,
+        incident.tsMs,
+        this.lifecycle,
+        this.inputEvidence,
+        null,
+        out,
+        this.lastInputError,
+      );
       return;
     }
     if (this.inputAlert && this.inputAlert.state.phase === 'error') {
@@ -129,8 +151,17 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
     k.times.dropAtOrBefore(windowStart - this.baselineMs);
     const scan = this.strategy === 'rescan';
     k.count = scan ? k.times.countInByScan(windowStart, now) : k.times.countIn(windowStart, now);
-    k.baselineCount = this.baselineMs > 0 ? (scan ? k.times.countInByScan(windowStart - this.baselineMs, windowStart) : k.times.countIn(windowStart - this.baselineMs, windowStart)) : 0;
-    const condition = classifyIncidentSurge(this.rule.params, k.count, usualCount(this.rule.params, k.baselineCount));
+    k.baselineCount =
+      this.baselineMs > 0
+        ? scan
+          ? k.times.countInByScan(windowStart - this.baselineMs, windowStart)
+          : k.times.countIn(windowStart - this.baselineMs, windowStart)
+        : 0;
+    const condition = classifyIncidentSurge(
+      this.rule.params,
+      k.count,
+      usualCount(this.rule.params, k.baselineCount),
+    );
     k.alert.observe(condition, k.count, now, this.lifecycle, this, k, out);
   }
 
@@ -151,16 +182,24 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
       countAbove: p.countAbove,
       clearCountAtOrBelow: p.clearCountAtOrBelow ?? p.countAbove,
       rateMultiplier: p.rateMultiplier ?? null,
-      clearRateMultiplier: p.rateMultiplier === undefined ? null : (p.clearRateMultiplier ?? p.rateMultiplier),
+      clearRateMultiplier:
+        p.rateMultiplier === undefined ? null : (p.clearRateMultiplier ?? p.rateMultiplier),
       baselineDays: p.baselineDays ?? null,
       baselineCount: p.baselineDays === undefined ? null : k.baselineCount,
       usualCount: p.baselineDays === undefined ? null : usualCount(p, k.baselineCount),
-      incidents: k.times.eventsIn(windowStart, now, EVIDENCE_INCIDENTS).map((e) => ({ id: e.id, at: isoOrNull(e.t) })),
+      incidents: k.times
+        .eventsIn(windowStart, now, EVIDENCE_INCIDENTS)
+        .map((e) => ({ id: e.id, at: isoOrNull(e.t) })),
     };
   }
 
   private readonly inputEvidence: EvidenceSource<null> = {
-    evidence: (_owner, cause, now) => ({ kind: this.rule.kind, cause, error: this.lastInputError, evaluatedAt: isoOrNull(now) }),
+    evidence: (_owner, cause, now) => ({
+      kind: this.rule.kind,
+      cause,
+      error: this.lastInputError,
+      evaluatedAt: isoOrNull(now),
+    }),
   };
 
   private inputSlot(): AlertSlot {
@@ -177,7 +216,12 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
 
   snapshot(): unknown {
     return {
-      keys: Array.from(this.keys.values(), (k) => ({ alert: k.alert.snapshot(), count: k.count, baselineCount: k.baselineCount, times: k.times.toJSON() })),
+      keys: Array.from(this.keys.values(), (k) => ({
+        alert: k.alert.snapshot(),
+        count: k.count,
+        baselineCount: k.baselineCount,
+        times: k.times.toJSON(),
+      })),
       input: this.inputAlert ? this.inputAlert.snapshot() : null,
       lastInputError: this.lastInputError,
     };
@@ -185,13 +229,21 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
 
   restore(snapshot: unknown): void {
     const s = snapshot as {
-      keys: { alert: AlertSlotSnapshot; count: number; baselineCount: number; times: { ts: number[]; ids: string[] } }[];
+      keys: {
+        alert: AlertSlotSnapshot;
+        count: number;
+        baselineCount: number;
+        times: { ts: number[]; ids: string[] };
+      }[];
       input: AlertSlotSnapshot | null;
       lastInputError: string;
     };
     this.keys.clear();
     for (const ks of s.keys) {
-      const k = new SurgeKey(new AlertSlot(this.rule, ks.alert.key, this.rule.severity), SortedTimes.fromJSON(ks.times));
+      const k = new SurgeKey(
+        new AlertSlot(this.rule, ks.alert.key, this.rule.severity),
+        SortedTimes.fromJSON(ks.times),
+      );
       k.alert.restore(ks.alert);
       k.count = ks.count;
       k.baselineCount = ks.baselineCount;

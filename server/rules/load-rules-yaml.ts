@@ -7,7 +7,13 @@
  * scope, params, labels, enabled). Names must be unique: they identify seeded rules across reseeding.
  */
 import { LineCounter, isMap, isNode, isSeq, parseDocument, type Document } from 'yaml';
-import { formatRuleIssue, parseRule, type RuleDefinition, type RuleIssue, type RuleReferences } from './rule-schema.js';
+import {
+  formatRuleIssue,
+  parseRule,
+  type RuleDefinition,
+  type RuleIssue,
+  type RuleReferences,
+} from './rule-schema.js';
 
 export interface RulesYamlIssue extends RuleIssue {
   /** 1-based line and column of the offending node (or its nearest existing parent). */
@@ -17,7 +23,8 @@ export interface RulesYamlIssue extends RuleIssue {
   ruleIndex: number | null;
 }
 
-export type ParseRulesYamlResult = { ok: true; rules: RuleDefinition[] } | { ok: false; issues: RulesYamlIssue[] };
+export type ParseRulesYamlResult =
+  { ok: true; rules: RuleDefinition[] } | { ok: false; issues: RulesYamlIssue[] };
 
 export interface ParseRulesYamlOptions {
   /** Shown in messages, e.g. 'data/rules.yaml'. */
@@ -29,7 +36,9 @@ export interface ParseRulesYamlOptions {
 export class RulesFileError extends Error {
   readonly issues: RulesYamlIssue[];
   constructor(source: string, issues: RulesYamlIssue[]) {
-    super(`${source}: ${issues.length} problem(s)\n${issues.map((i) => `  ${formatRulesYamlIssue(source, i)}`).join('\n')}`);
+    super(
+      `${source}: ${issues.length} problem(s)\n${issues.map((i) => `  ${formatRulesYamlIssue(source, i)}`).join('\n')}`,
+    );
     this.name = 'RulesFileError';
     this.issues = issues;
   }
@@ -52,7 +61,14 @@ export function parseRulesYaml(text: string, options: ParseRulesYamlOptions = {}
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      issues: doc.errors.map((e) => ({ code: 'yaml', path: '', pathSegments: [], message: `YAML: ${e.message.split('\n')[0]}`, ruleIndex: null, ...at(e.pos[0]) })),
+      issues: doc.errors.map((e) => ({
+        code: 'yaml',
+        path: '',
+        pathSegments: [],
+        message: `YAML: ${e.message.split('\n')[0]}`,
+        ruleIndex: null,
+        ...at(e.pos[0]),
+      })),
     };
   }
   const fileIssue = (message: string, path: (string | number)[] = [], atKey = false): RulesYamlIssue => ({
@@ -63,9 +79,16 @@ export function parseRulesYaml(text: string, options: ParseRulesYamlOptions = {}
     ruleIndex: null,
     ...at(nodeOffset(doc, path, atKey)),
   });
-  if (!isMap(doc.contents)) return { ok: false, issues: [fileIssue('the file must be a mapping with a `rules:` list')] };
-  const extra = doc.contents.items.map((p) => String(isNode(p.key) ? (p.key as { value?: unknown }).value : p.key)).filter((k) => k !== 'rules');
-  if (extra.length > 0) return { ok: false, issues: extra.map((k) => fileIssue(`unknown top-level field ${JSON.stringify(k)}`, [k], true)) };
+  if (!isMap(doc.contents))
+    return { ok: false, issues: [fileIssue('the file must be a mapping with a `rules:` list')] };
+  const extra = doc.contents.items
+    .map((p) => String(isNode(p.key) ? (p.key as { value?: unknown }).value : p.key))
+    .filter((k) => k !== 'rules');
+  if (extra.length > 0)
+    return {
+      ok: false,
+      issues: extra.map((k) => fileIssue(`unknown top-level field ${JSON.stringify(k)}`, [k], true)),
+    };
   const seq = doc.get('rules', true);
   if (!isSeq(seq)) return { ok: false, issues: [fileIssue('`rules:` must be a list of rules', ['rules'])] };
 
@@ -77,7 +100,11 @@ export function parseRulesYaml(text: string, options: ParseRulesYamlOptions = {}
     const result = parseRule(input, options.references);
     if (!result.ok) {
       for (const issue of result.issues) {
-        const offset = nodeOffset(doc, ['rules', index, ...issue.pathSegments], issue.code === 'unknown_field');
+        const offset = nodeOffset(
+          doc,
+          ['rules', index, ...issue.pathSegments],
+          issue.code === 'unknown_field',
+        );
         issues.push({ ...issue, ruleIndex: index, ...at(offset) });
       }
       return;
@@ -117,7 +144,9 @@ function nodeOffset(doc: Document, path: (string | number)[], atKey = false): nu
     if (n > 0) {
       const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
       if (isMap(parent)) {
-        const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]);
+        const pair = parent.items.find(
+          (p) => isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1],
+        );
         if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
       }
     }

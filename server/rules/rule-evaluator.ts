@@ -87,14 +87,21 @@ export class RuleEvaluator {
   readonly startMs: number;
   readonly sweepIntervalMs: number;
   readonly strategy: WindowStrategy;
-  readonly stats: EvaluatorStats = { readings: 0, outOfOrderReadings: 0, incidents: 0, coverageUpdates: 0, sweeps: 0 };
+  readonly stats: EvaluatorStats = {
+    readings: 0,
+    outOfOrderReadings: 0,
+    incidents: 0,
+    coverageUpdates: 0,
+    sweeps: 0,
+  };
   private nextSweepAt: number;
   private runtimes: RuleRuntime[] = [];
   private fingerprints = new Map<string, string>();
   private readonly feeds = new Map<string, CameraFeed>();
 
   constructor(options: RuleEvaluatorOptions) {
-    if (!Number.isFinite(options.startMs)) throw new RangeError(`startMs must be finite epoch milliseconds, got ${options.startMs}`);
+    if (!Number.isFinite(options.startMs))
+      throw new RangeError(`startMs must be finite epoch milliseconds, got ${options.startMs}`);
     const interval = options.sweepIntervalSeconds ?? DEFAULT_SWEEP_INTERVAL_SECONDS;
     if (!(interval > 0)) throw new RangeError(`sweepIntervalSeconds must be positive, got ${interval}`);
     this.startMs = options.startMs;
@@ -142,13 +149,24 @@ export class RuleEvaluator {
 
   ingestReading(r: ReadingInput, out: AlertTransition[] = []): AlertTransition[] {
     const q = QUALITY_CODES[r.quality];
-    if (q === undefined) throw new RangeError(`reading quality must be ok, obscured or invalid, got ${JSON.stringify(r.quality)}`);
+    if (q === undefined)
+      throw new RangeError(
+        `reading quality must be ok, obscured or invalid, got ${JSON.stringify(r.quality)}`,
+      );
     return this.ingestReadingValues(r.cameraId, r.tsMs, r.maxTempC, r.meanTempC ?? NaN, q, out);
   }
 
   /** `ingestReading` without the object: `meanC` NaN when absent, `quality` a QUALITY_* code. */
-  ingestReadingValues(cameraId: string, tsMs: number, maxC: number, meanC: number, quality: number, out: AlertTransition[] = []): AlertTransition[] {
-    if (!Number.isFinite(tsMs)) throw new RangeError(`reading time must be finite epoch milliseconds, got ${tsMs}`);
+  ingestReadingValues(
+    cameraId: string,
+    tsMs: number,
+    maxC: number,
+    meanC: number,
+    quality: number,
+    out: AlertTransition[] = [],
+  ): AlertTransition[] {
+    if (!Number.isFinite(tsMs))
+      throw new RangeError(`reading time must be finite epoch milliseconds, got ${tsMs}`);
     this.sweepThrough(tsMs, out);
     const feed = this.feeds.get(cameraId) ?? this.addFeed({ id: cameraId });
     if (tsMs <= feed.lastTs) {
@@ -164,7 +182,8 @@ export class RuleEvaluator {
 
   /** A status ping from a camera (alive, no thermal frame): resets silence for stale-sensor rules only. */
   ingestHeartbeat(cameraId: string, tsMs: number, out: AlertTransition[] = []): AlertTransition[] {
-    if (!Number.isFinite(tsMs)) throw new RangeError(`heartbeat time must be finite epoch milliseconds, got ${tsMs}`);
+    if (!Number.isFinite(tsMs))
+      throw new RangeError(`heartbeat time must be finite epoch milliseconds, got ${tsMs}`);
     this.sweepThrough(tsMs, out);
     const feed = this.feeds.get(cameraId) ?? this.addFeed({ id: cameraId });
     if (tsMs <= feed.lastHeartbeatTs) return out;
@@ -174,7 +193,10 @@ export class RuleEvaluator {
   }
 
   ingestIncident(incident: IncidentInput, out: AlertTransition[] = []): AlertTransition[] {
-    if (!Number.isFinite(incident.tsMs)) throw new RangeError(`incident ${incident.id} time must be finite epoch milliseconds, got ${incident.tsMs}`);
+    if (!Number.isFinite(incident.tsMs))
+      throw new RangeError(
+        `incident ${incident.id} time must be finite epoch milliseconds, got ${incident.tsMs}`,
+      );
     this.sweepThrough(incident.tsMs, out);
     this.stats.incidents++;
     for (const rt of this.runtimes) rt.onIncident(incident, out);
@@ -182,7 +204,8 @@ export class RuleEvaluator {
   }
 
   ingestCoverage(coverage: CoverageInput, out: AlertTransition[] = []): AlertTransition[] {
-    if (!Number.isFinite(coverage.tsMs)) throw new RangeError(`coverage time must be finite epoch milliseconds, got ${coverage.tsMs}`);
+    if (!Number.isFinite(coverage.tsMs))
+      throw new RangeError(`coverage time must be finite epoch milliseconds, got ${coverage.tsMs}`);
     this.sweepThrough(coverage.tsMs, out);
     this.stats.coverageUpdates++;
     for (const rt of this.runtimes) rt.onCoverage(coverage, out);
@@ -217,7 +240,11 @@ export class RuleEvaluator {
       nextSweepAt: this.nextSweepAt,
       stats: { ...this.stats },
       feeds: Array.from(this.feeds.values(), (f) => f.snapshot()),
-      rules: this.runtimes.map((rt) => ({ id: rt.rule.id, fingerprint: this.fingerprints.get(rt.rule.id)!, state: rt.snapshot() })),
+      rules: this.runtimes.map((rt) => ({
+        id: rt.rule.id,
+        fingerprint: this.fingerprints.get(rt.rule.id)!,
+        state: rt.snapshot(),
+      })),
     };
   }
 
@@ -225,9 +252,14 @@ export class RuleEvaluator {
    * Rebuild an evaluator from a snapshot (after JSON round trip) with the current rules and registry.
    * Rules whose definition changed since the snapshot start fresh; cameras only in the snapshot come back.
    */
-  static restore(snapshot: EvaluatorSnapshot, options: Pick<RuleEvaluatorOptions, 'rules' | 'cameras'>): RuleEvaluator {
+  static restore(
+    snapshot: EvaluatorSnapshot,
+    options: Pick<RuleEvaluatorOptions, 'rules' | 'cameras'>,
+  ): RuleEvaluator {
     if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.version !== SNAPSHOT_VERSION) {
-      throw new RangeError(`not a rules evaluator snapshot of version ${SNAPSHOT_VERSION}: ${JSON.stringify({ format: snapshot.format, version: snapshot.version })}`);
+      throw new RangeError(
+        `not a rules evaluator snapshot of version ${SNAPSHOT_VERSION}: ${JSON.stringify({ format: snapshot.format, version: snapshot.version })}`,
+      );
     }
     const ev = new RuleEvaluator({
       rules: [],
@@ -280,6 +312,10 @@ export class RuleEvaluator {
 /** A canonical JSON of a rule (keys sorted), to tell whether a rule changed. */
 export function ruleFingerprint(rule: StoredRule): string {
   return JSON.stringify(rule, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }

@@ -37,6 +37,13 @@ export interface CoverageInput {
 /** A domain reading (ISO instant) as a rules input. */
 export function readingInputFrom(r: ThermalReading): ReadingInput {
   const tsMs = Date.parse(r.ts);
-  if (!Number.isFinite(tsMs)) throw new RangeError(`reading ts is not an ISO 8601 instant: ${JSON.stringify(r.ts)}`);
-  return { cameraId: r.cameraExternalId, tsMs, maxTempC: r.maxTempC, meanTempC: r.meanTempC, quality: r.quality };
+  if (!Number.isFinite(tsMs))
+    throw new RangeError(`reading ts is not an ISO 8601 instant: ${JSON.stringify(r.ts)}`);
+  return {
+    cameraId: r.cameraExternalId,
+    tsMs,
+    maxTempC: r.maxTempC,
+    meanTempC: r.meanTempC,
+    quality: r.quality,
+  };
 }

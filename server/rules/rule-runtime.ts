@@ -20,4 +20,3 @@ export interface RuleRuntime {
   snapshot(): unknown;
   restore(snapshot: unknown): void;
 }
-

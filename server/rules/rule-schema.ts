@@ -400,11 +400,21 @@ export function parseRule(input: unknown, references: RuleReferences = {}): Pars
       if (issue.code === 'unrecognized_keys') {
         // One issue per unknown key, named by its own path: a typo points at itself.
         for (const key of issue.keys) {
-          issues.push({ code: 'unknown_field', path: [...segments, key].join('.'), pathSegments: [...segments, key], message: 'unknown field' });
+          issues.push({
+            code: 'unknown_field',
+            path: [...segments, key].join('.'),
+            pathSegments: [...segments, key],
+            message: 'unknown field',
+          });
         }
         continue;
       }
-      const out: RuleIssue = { code: issue.code, path: segments.join('.'), pathSegments: segments, message: issue.message };
+      const out: RuleIssue = {
+        code: issue.code,
+        path: segments.join('.'),
+        pathSegments: segments,
+        message: issue.message,
+      };
       if ('input' in issue && issue.input !== undefined) out.value = issue.input;
       issues.push(out);
     }
@@ -424,7 +434,13 @@ export function assertRule(input: unknown, references: RuleReferences = {}): Rul
 function referenceIssues(rule: RuleDefinition, refs: RuleReferences): RuleIssue[] {
   const scope = rule.scope;
   const issue = (field: string, value: unknown, what: string): RuleIssue[] => [
-    { code: 'unknown_reference', path: `scope.${field}`, pathSegments: ['scope', field], message: `no such ${what}`, value },
+    {
+      code: 'unknown_reference',
+      path: `scope.${field}`,
+      pathSegments: ['scope', field],
+      message: `no such ${what}`,
+      value,
+    },
   ];
   if (scope.type === 'camera' && refs.cameraIds && !refs.cameraIds.has(scope.cameraId))
     return issue('cameraId', scope.cameraId, 'camera');

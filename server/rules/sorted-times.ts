@@ -62,7 +62,10 @@ export class SortedTimes {
   }
 
   toJSON(): { ts: number[]; ids: string[] } {
-    return { ts: Array.from(this.ts.subarray(this.head, this.end)), ids: this.ids.slice(this.head, this.end) };
+    return {
+      ts: Array.from(this.ts.subarray(this.head, this.end)),
+      ids: this.ids.slice(this.head, this.end),
+    };
   }
 
   static fromJSON(s: { ts: number[]; ids: string[] }): SortedTimes {

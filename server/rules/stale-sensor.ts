@@ -8,7 +8,13 @@
  * evaluator has seen none; a camera with neither is `nodata`. Cameras in an ignored status (maintenance by
  * default) clear: they are known to be down.
  */
-import { AlertSlot, lifecycleOf, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
+import {
+  AlertSlot,
+  lifecycleOf,
+  type AlertTransition,
+  type AlertView,
+  type EvidenceSource,
+} from './alert-slot.js';
 import type { CameraFeed, CameraSubscriber } from './camera-feed.js';
 import type { Condition, Evidence, LifecycleParams } from './rule-engine.js';
 import { isoOrNull } from './iso-time.js';
@@ -28,8 +34,10 @@ export function classifyStaleSensor(
   lastSeenMs: number | null,
   nowMs: number,
 ): { condition: Condition; silenceSeconds: number | null } {
-  if (camera.status && params.ignoreStatuses.includes(camera.status)) return { condition: 'clear', silenceSeconds: null };
-  if (lastSeenMs === null || !Number.isFinite(lastSeenMs)) return { condition: 'nodata', silenceSeconds: null };
+  if (camera.status && params.ignoreStatuses.includes(camera.status))
+    return { condition: 'clear', silenceSeconds: null };
+  if (lastSeenMs === null || !Number.isFinite(lastSeenMs))
+    return { condition: 'nodata', silenceSeconds: null };
   const silenceSeconds = (nowMs - lastSeenMs) / 1000;
   return { condition: silenceSeconds > params.maxSilenceSeconds ? 'match' : 'clear', silenceSeconds };
 }
@@ -57,7 +65,12 @@ class StaleCameraSlot implements CameraSubscriber {
 
   evaluate(now: number, out: AlertTransition[]): void {
     const rt = this.runtime;
-    const { condition, silenceSeconds } = classifyStaleSensor(rt.rule.params, this.feed.ref, this.lastSeen(), now);
+    const { condition, silenceSeconds } = classifyStaleSensor(
+      rt.rule.params,
+      this.feed.ref,
+      this.lastSeen(),
+      now,
+    );
     this.alert.observe(condition, silenceSeconds, now, rt.lifecycle, rt, this, out);
   }
 }
@@ -76,7 +89,11 @@ export class StaleSensorRuntime implements RuleRuntime, EvidenceSource<StaleCame
     const kinds = this.rule.params.cameraKinds;
     if (!cameraInScope(this.rule.scope, feed.ref)) return null;
     if (kinds && !(feed.ref.kind && kinds.includes(feed.ref.kind))) return null;
-    const slot = new StaleCameraSlot(this, feed, new AlertSlot(this.rule, cameraKey(feed.id), this.rule.severity));
+    const slot = new StaleCameraSlot(
+      this,
+      feed,
+      new AlertSlot(this.rule, cameraKey(feed.id), this.rule.severity),
+    );
     this.slots.set(feed.id, slot);
     return slot;
   }
@@ -113,11 +130,14 @@ export class StaleSensorRuntime implements RuleRuntime, EvidenceSource<StaleCame
   }
 
   snapshot(): unknown {
-    return { slots: Array.from(this.slots.values(), (s) => ({ camera: s.feed.id, alert: s.alert.snapshot() })) };
+    return {
+      slots: Array.from(this.slots.values(), (s) => ({ camera: s.feed.id, alert: s.alert.snapshot() })),
+    };
   }
 
   restore(snapshot: unknown): void {
-    for (const s of (snapshot as { slots: { camera: string; alert: ReturnType<AlertSlot['snapshot']> }[] }).slots) {
+    for (const s of (snapshot as { slots: { camera: string; alert: ReturnType<AlertSlot['snapshot']> }[] })
+      .slots) {
       this.slots.get(s.camera)?.alert.restore(s.alert);
     }
   }

@@ -9,9 +9,22 @@
  * one resolves (after minFiringSeconds) even when readings pause, and silence turns into `nodata`.
  */
 import type { Severity } from '../domain/types.js';
-import { AlertSlot, lifecycleOf, type AlertSlotSnapshot, type AlertTransition, type AlertView, type EvidenceSource } from './alert-slot.js';
+import {
+  AlertSlot,
+  lifecycleOf,
+  type AlertSlotSnapshot,
+  type AlertTransition,
+  type AlertView,
+  type EvidenceSource,
+} from './alert-slot.js';
 import { QUALITY_OK, type CameraFeed, type CameraSubscriber } from './camera-feed.js';
-import { effectiveCondition, isOpenPhase, type Condition, type Evidence, type LifecycleParams } from './rule-engine.js';
+import {
+  effectiveCondition,
+  isOpenPhase,
+  type Condition,
+  type Evidence,
+  type LifecycleParams,
+} from './rule-engine.js';
 import { isoOrNull } from './iso-time.js';
 import type { RuleRuntime } from './rule-runtime.js';
 import type { ThermalRule } from './rule-schema.js';
@@ -97,19 +110,34 @@ class ThermalCameraSlot implements CameraSubscriber {
       !isOpenPhase(this.alert.state.phase) &&
       effectiveCondition(condition, rt.lifecycle.noData) !== 'match' &&
       condition !== 'error' &&
-      (this.blind === null || stale || (Number.isNaN(this.blindSince) && !isOpenPhase(this.blind.state.phase)));
+      (this.blind === null ||
+        stale ||
+        (Number.isNaN(this.blindSince) && !isOpenPhase(this.blind.state.phase)));
     if (quiet) return;
     if (stale) {
       this.alert.observe('nodata', null, now, rt.lifecycle, rt, this, out);
       return;
     }
-    this.alert.observe(this.lastCondition, this.lastValue, now, rt.lifecycle, rt, this, out, this.lastMessage);
+    this.alert.observe(
+      this.lastCondition,
+      this.lastValue,
+      now,
+      rt.lifecycle,
+      rt,
+      this,
+      out,
+      this.lastMessage,
+    );
     if (this.blind) this.observeBlind(now, out);
   }
 
   private observeBlind(now: number, out: AlertTransition[]): void {
     const blindFor = Number.isNaN(this.blindSince) ? 0 : (now - this.blindSince) / 1000;
-    const condition = Number.isNaN(this.blindSince) ? 'clear' : blindFor > this.runtime.obscuredAfterSeconds ? 'match' : 'hold';
+    const condition = Number.isNaN(this.blindSince)
+      ? 'clear'
+      : blindFor > this.runtime.obscuredAfterSeconds
+        ? 'match'
+        : 'hold';
     this.blind!.observe(condition, blindFor, now, BLIND_LIFECYCLE, this.runtime.blindEvidence, this, out);
   }
 
@@ -177,7 +205,9 @@ export class ThermalRuleRuntime implements RuleRuntime, EvidenceSource<ThermalCa
       feed,
       createThermalKernel(this.rule, this.strategy),
       new AlertSlot(this.rule, cameraKey(feed.id), this.rule.severity),
-      p.obscuredAlertAfterSeconds !== undefined ? new AlertSlot(this.rule, obscuredKey(feed.id), blindSeverity) : null,
+      p.obscuredAlertAfterSeconds !== undefined
+        ? new AlertSlot(this.rule, obscuredKey(feed.id), blindSeverity)
+        : null,
     );
     this.slots.set(feed.id, slot);
     return slot;

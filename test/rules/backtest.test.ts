@@ -8,20 +8,121 @@ import { isOpenPhase } from '../../server/rules/rule-engine.js';
 import { RuleEvaluator, type EvaluatorSnapshot } from '../../server/rules/rule-evaluator.js';
 import type { StoredRule } from '../../server/rules/rule-schema.js';
 import { createRandom, createRule, DAY, HOUR, MIN, S } from './rule-fixtures.js';
-import { createSyntheticHistory, eventTime, HISTORY_START, mergedEvents, type HistoryEvent } from './synthetic-history.js';
+import {
+  createSyntheticHistory,
+  eventTime,
+  HISTORY_START,
+  mergedEvents,
+  type HistoryEvent,
+} from './synthetic-history.js';
 
 const SWEEP_SECONDS = 15;
-const seeded = loadRulesYaml(readFileSync(new URL('../../data/rules.yaml', import.meta.url), 'utf8')).map((r, i): StoredRule => ({ ...r, id: `seed-${i}` }));
+const seeded = loadRulesYaml(readFileSync(new URL('../../data/rules.yaml', import.meta.url), 'utf8')).map(
+  (r, i): StoredRule => ({ ...r, id: `seed-${i}` }),
+);
 // Rules tuned to the synthetic data so every kind and every lifecycle feature changes state many times.
 const lively: StoredRule[] = [
-  createRule({ name: 'hot', kind: 'thermal_threshold', severity: 'yellow', scope: { type: 'all' }, params: { thresholdC: 45, clearThresholdC: 35, forSeconds: 120, minFiringSeconds: 600, noData: 'resolve', noDataAfterSeconds: 600, obscuredAlertAfterSeconds: 3 * 3600 } }, 'hot'),
-  createRule({ name: 'hot mean', kind: 'thermal_threshold', severity: 'yellow', scope: { type: 'volcano', gvpNumber: 352050 }, params: { field: 'mean', thresholdC: 15, forSeconds: 60, noData: 'alert', noDataAfterSeconds: 900 } }, 'hot-mean'),
-  createRule({ name: 'rise', kind: 'thermal_rate', severity: 'orange', scope: { type: 'all' }, params: { windowSeconds: 1800, ratePerHourC: 60, clearRatePerHourC: 20, minSamples: 5, forSeconds: 60 } }, 'rise'),
-  createRule({ name: 'anomaly', kind: 'thermal_anomaly', severity: 'yellow', scope: { type: 'region', centerId: 'ambato' }, params: { baselineDays: 1, minBaselineDays: 1, k: 3, clearK: 1, minSigmaC: 1, forSeconds: 300 } }, 'anomaly'),
-  createRule({ name: 'silent', kind: 'stale_sensor', severity: 'yellow', scope: { type: 'all' }, params: { maxSilenceSeconds: 900, minFiringSeconds: 300 } }, 'silent'),
-  createRule({ name: 'surge', kind: 'incident_surge', severity: 'watch', scope: { type: 'all' }, params: { windowSeconds: 3600, countAbove: 8, clearCountAtOrBelow: 4, rateMultiplier: 2, clearRateMultiplier: 1, baselineDays: 1 } }, 'surge'),
-  createRule({ name: 'cells', kind: 'incident_surge', severity: 'advisory', scope: { type: 'all' }, params: { groupBy: 'h3', hexResolution: 8, windowSeconds: 1800, countAbove: 2, categories: ['traffic', 'medical', 'fire'] } }, 'cells'),
-  createRule({ name: 'coverage', kind: 'coverage_loss', severity: 'advisory', scope: { type: 'all' }, params: { thresholdPercent: 50, clearThresholdPercent: 60, forSeconds: 600 } }, 'coverage'),
+  createRule(
+    {
+      name: 'hot',
+      kind: 'thermal_threshold',
+      severity: 'yellow',
+      scope: { type: 'all' },
+      params: {
+        thresholdC: 45,
+        clearThresholdC: 35,
+        forSeconds: 120,
+        minFiringSeconds: 600,
+        noData: 'resolve',
+        noDataAfterSeconds: 600,
+        obscuredAlertAfterSeconds: 3 * 3600,
+      },
+    },
+    'hot',
+  ),
+  createRule(
+    {
+      name: 'hot mean',
+      kind: 'thermal_threshold',
+      severity: 'yellow',
+      scope: { type: 'volcano', gvpNumber: 352050 },
+      params: { field: 'mean', thresholdC: 15, forSeconds: 60, noData: 'alert', noDataAfterSeconds: 900 },
+    },
+    'hot-mean',
+  ),
+  createRule(
+    {
+      name: 'rise',
+      kind: 'thermal_rate',
+      severity: 'orange',
+      scope: { type: 'all' },
+      params: { windowSeconds: 1800, ratePerHourC: 60, clearRatePerHourC: 20, minSamples: 5, forSeconds: 60 },
+    },
+    'rise',
+  ),
+  createRule(
+    {
+      name: 'anomaly',
+      kind: 'thermal_anomaly',
+      severity: 'yellow',
+      scope: { type: 'region', centerId: 'ambato' },
+      params: { baselineDays: 1, minBaselineDays: 1, k: 3, clearK: 1, minSigmaC: 1, forSeconds: 300 },
+    },
+    'anomaly',
+  ),
+  createRule(
+    {
+      name: 'silent',
+      kind: 'stale_sensor',
+      severity: 'yellow',
+      scope: { type: 'all' },
+      params: { maxSilenceSeconds: 900, minFiringSeconds: 300 },
+    },
+    'silent',
+  ),
+  createRule(
+    {
+      name: 'surge',
+      kind: 'incident_surge',
+      severity: 'watch',
+      scope: { type: 'all' },
+      params: {
+        windowSeconds: 3600,
+        countAbove: 8,
+        clearCountAtOrBelow: 4,
+        rateMultiplier: 2,
+        clearRateMultiplier: 1,
+        baselineDays: 1,
+      },
+    },
+    'surge',
+  ),
+  createRule(
+    {
+      name: 'cells',
+      kind: 'incident_surge',
+      severity: 'advisory',
+      scope: { type: 'all' },
+      params: {
+        groupBy: 'h3',
+        hexResolution: 8,
+        windowSeconds: 1800,
+        countAbove: 2,
+        categories: ['traffic', 'medical', 'fire'],
+      },
+    },
+    'cells',
+  ),
+  createRule(
+    {
+      name: 'coverage',
+      kind: 'coverage_loss',
+      severity: 'advisory',
+      scope: { type: 'all' },
+      params: { thresholdPercent: 50, clearThresholdPercent: 60, forSeconds: 600 },
+    },
+    'coverage',
+  ),
 ];
 const rules = [...seeded, ...lively];
 
@@ -41,7 +142,12 @@ function ingest(ev: RuleEvaluator, e: HistoryEvent, out: AlertTransition[]): voi
 }
 
 /** Live evaluation: one input at a time, with a clock ticking at irregular moments between inputs. */
-function runLive(from: number, to: number, ev: RuleEvaluator, out: AlertTransition[] = []): AlertTransition[] {
+function runLive(
+  from: number,
+  to: number,
+  ev: RuleEvaluator,
+  out: AlertTransition[] = [],
+): AlertTransition[] {
   const rnd = createRandom(99);
   for (let k = from; k < to; k++) {
     const e = events[k]!;
@@ -54,7 +160,12 @@ function runLive(from: number, to: number, ev: RuleEvaluator, out: AlertTransiti
 }
 
 function newLiveEvaluator(): RuleEvaluator {
-  return new RuleEvaluator({ rules, cameras: history.cameras, startMs: HISTORY_START, sweepIntervalSeconds: SWEEP_SECONDS });
+  return new RuleEvaluator({
+    rules,
+    cameras: history.cameras,
+    startMs: HISTORY_START,
+    sweepIntervalSeconds: SWEEP_SECONDS,
+  });
 }
 
 const liveEnd = (() => {
@@ -67,9 +178,28 @@ const liveEnd = (() => {
 describe('backtest equals live evaluation', () => {
   it('the synthetic history exercises every rule kind and state', () => {
     const kinds = new Set(liveEnd.filter((t) => t.to === 'firing').map((t) => t.kind));
-    expect(kinds).toEqual(new Set(['thermal_threshold', 'thermal_rate', 'thermal_anomaly', 'stale_sensor', 'incident_surge', 'coverage_loss']));
+    expect(kinds).toEqual(
+      new Set([
+        'thermal_threshold',
+        'thermal_rate',
+        'thermal_anomaly',
+        'stale_sensor',
+        'incident_surge',
+        'coverage_loss',
+      ]),
+    );
     const seen = new Set(liveEnd.map((t) => `${t.from}>${t.to}`));
-    for (const edge of ['inactive>pending', 'pending>inactive', 'pending>firing', 'firing>resolved', 'resolved>pending', 'firing>error', 'error>firing', 'inactive>error', 'error>inactive']) {
+    for (const edge of [
+      'inactive>pending',
+      'pending>inactive',
+      'pending>firing',
+      'firing>resolved',
+      'resolved>pending',
+      'firing>error',
+      'error>firing',
+      'inactive>error',
+      'error>inactive',
+    ]) {
       expect(seen).toContain(edge);
     }
     expect(liveEnd.some((t) => t.scopeKey.endsWith(':obscured') && t.to === 'firing')).toBe(true);
@@ -77,15 +207,30 @@ describe('backtest equals live evaluation', () => {
     expect(liveEnd.length).toBeGreaterThan(200);
   });
 
-  it.each(rules.map((r) => [r.name, r] as const))('%s: same transitions, times and evidence', (_name, rule) => {
-    const result = backtestRule(rule, backtestHistory, { fromMs: HISTORY_START, toMs: history.endMs, startMs: HISTORY_START, sweepIntervalSeconds: SWEEP_SECONDS });
-    expect(result.transitions).toEqual(liveEnd.filter((t) => t.ruleId === rule.id));
-  });
+  it.each(rules.map((r) => [r.name, r] as const))(
+    '%s: same transitions, times and evidence',
+    (_name, rule) => {
+      const result = backtestRule(rule, backtestHistory, {
+        fromMs: HISTORY_START,
+        toMs: history.endMs,
+        startMs: HISTORY_START,
+        sweepIntervalSeconds: SWEEP_SECONDS,
+      });
+      expect(result.transitions).toEqual(liveEnd.filter((t) => t.ruleId === rule.id));
+    },
+  );
 
   it('rescan windows give the same backtest as incremental ones', () => {
     for (const rule of lively) {
-      const opts = { fromMs: HISTORY_START, toMs: history.endMs, startMs: HISTORY_START, sweepIntervalSeconds: SWEEP_SECONDS };
-      expect(backtestRule(rule, backtestHistory, { ...opts, strategy: 'rescan' }).transitions).toEqual(backtestRule(rule, backtestHistory, opts).transitions);
+      const opts = {
+        fromMs: HISTORY_START,
+        toMs: history.endMs,
+        startMs: HISTORY_START,
+        sweepIntervalSeconds: SWEEP_SECONDS,
+      };
+      expect(backtestRule(rule, backtestHistory, { ...opts, strategy: 'rescan' }).transitions).toEqual(
+        backtestRule(rule, backtestHistory, opts).transitions,
+      );
     }
   });
 });
@@ -101,12 +246,14 @@ describe('restart from a snapshot', () => {
       runLive(cut, events.length, restored, out);
       restored.tick(history.endMs, out);
       expect(out).toEqual(liveEnd);
-      expect(restored.alerts()).toEqual((() => {
-        const ev = newLiveEvaluator();
-        runLive(0, events.length, ev);
-        ev.tick(history.endMs);
-        return ev.alerts();
-      })());
+      expect(restored.alerts()).toEqual(
+        (() => {
+          const ev = newLiveEvaluator();
+          runLive(0, events.length, ev);
+          ev.tick(history.endMs);
+          return ev.alerts();
+        })(),
+      );
     }
   });
 
@@ -114,7 +261,9 @@ describe('restart from a snapshot', () => {
     const first = newLiveEvaluator();
     runLive(0, Math.floor(events.length / 2), first);
     const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as EvaluatorSnapshot;
-    const edited = rules.map((r) => (r.id === 'hot' ? ({ ...r, params: { ...r.params, thresholdC: 1000 } } as StoredRule) : r));
+    const edited = rules.map((r) =>
+      r.id === 'hot' ? ({ ...r, params: { ...r.params, thresholdC: 1000 } } as StoredRule) : r,
+    );
     const restored = RuleEvaluator.restore(snapshot, { rules: edited, cameras: history.cameras });
     const byRule = (ev: RuleEvaluator, id: string) => ev.alerts().filter((a) => a.ruleId === id);
     expect(byRule(restored, 'hot')).toEqual([]);
@@ -123,12 +272,20 @@ describe('restart from a snapshot', () => {
   });
 
   it('refuses something that is not a snapshot', () => {
-    expect(() => RuleEvaluator.restore({ format: 'nope', version: 1 } as never, { rules })).toThrow(/not a rules evaluator snapshot/);
+    expect(() => RuleEvaluator.restore({ format: 'nope', version: 1 } as never, { rules })).toThrow(
+      /not a rules evaluator snapshot/,
+    );
   });
 });
 
 describe('backtest results', () => {
-  const rule = createRule({ name: 'hot', kind: 'thermal_threshold', severity: 'orange', scope: { type: 'camera', cameraId: 'c1' }, params: { thresholdC: 80, clearThresholdC: 70, forSeconds: 60 } });
+  const rule = createRule({
+    name: 'hot',
+    kind: 'thermal_threshold',
+    severity: 'orange',
+    scope: { type: 'camera', cameraId: 'c1' },
+    params: { thresholdC: 80, clearThresholdC: 70, forSeconds: 60 },
+  });
   const t0 = Date.UTC(2025, 5, 1);
   // Hot from 10 to 20 minutes and from 40 to 45 minutes; one reading a minute.
   const readings = Array.from({ length: 60 }, (_, m) => ({
@@ -142,7 +299,14 @@ describe('backtest results', () => {
 
   it('lists the alerts the rule would have raised with their times', () => {
     const r = backtestRule(rule, h, { fromMs: t0, toMs: t0 + HOUR });
-    expect(r.alerts.map((a) => ({ start: (a.startedAt - t0) / MIN, firing: (a.firingAt! - t0) / MIN, end: (a.endedAt! - t0) / MIN, state: a.state }))).toEqual([
+    expect(
+      r.alerts.map((a) => ({
+        start: (a.startedAt - t0) / MIN,
+        firing: (a.firingAt! - t0) / MIN,
+        end: (a.endedAt! - t0) / MIN,
+        state: a.state,
+      })),
+    ).toEqual([
       { start: 10, firing: 11, end: 20, state: 'resolved' },
       { start: 40, firing: 41, end: 45, state: 'resolved' },
     ]);
@@ -152,7 +316,12 @@ describe('backtest results', () => {
 
   it('reports from fromMs on, with an alert already open then shown with its real start', () => {
     const r = backtestRule(rule, h, { fromMs: t0 + 15 * MIN, toMs: t0 + HOUR, startMs: t0 });
-    expect(r.transitions.map((t) => `${t.from}>${t.to}@${(t.at - t0) / MIN}`)).toEqual(['firing>resolved@20', 'resolved>pending@40', 'pending>firing@41', 'firing>resolved@45']);
+    expect(r.transitions.map((t) => `${t.from}>${t.to}@${(t.at - t0) / MIN}`)).toEqual([
+      'firing>resolved@20',
+      'resolved>pending@40',
+      'pending>firing@41',
+      'firing>resolved@45',
+    ]);
     expect(r.alerts.map((a) => (a.startedAt - t0) / MIN)).toEqual([10, 40]);
   });
 
@@ -166,7 +335,9 @@ describe('backtest results', () => {
   it('refuses readings out of time order, naming the row', () => {
     const bad = readingColumnsFrom(readings);
     bad.ts[5] = t0;
-    expect(() => backtestRule(rule, { readings: bad }, { fromMs: t0, toMs: t0 + HOUR })).toThrow(/not in time order at row 5/);
+    expect(() => backtestRule(rule, { readings: bad }, { fromMs: t0, toMs: t0 + HOUR })).toThrow(
+      /not in time order at row 5/,
+    );
   });
 
   it('starts its windows ruleWarmupSeconds before fromMs by default', () => {

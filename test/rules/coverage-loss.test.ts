@@ -16,7 +16,13 @@ function coverageRule(params: Record<string, unknown> = {}, scope: unknown = { t
 describe('classifyCoverageLoss', () => {
   it('matches below the threshold, clears at or above the clear threshold, holds between', () => {
     const p = coverageRule().params as never;
-    expect([0.4999, 0.5, 0.59, 0.6, 0.9].map((f) => classifyCoverageLoss(p, f))).toEqual(['match', 'hold', 'hold', 'clear', 'clear']);
+    expect([0.4999, 0.5, 0.59, 0.6, 0.9].map((f) => classifyCoverageLoss(p, f))).toEqual([
+      'match',
+      'hold',
+      'hold',
+      'clear',
+      'clear',
+    ]);
   });
 });
 
@@ -31,18 +37,32 @@ describe('coverage loss', () => {
       [400, 0.55],
       [500, 0.6],
     ] as const) {
-      ev.ingestCoverage({ regionId: 'quito', tsMs: s * S, coveredFraction: f, offlineCameraIds: ['cam-7', 'cam-9'] }, out);
+      ev.ingestCoverage(
+        { regionId: 'quito', tsMs: s * S, coveredFraction: f, offlineCameraIds: ['cam-7', 'cam-9'] },
+        out,
+      );
     }
     // Below 50 % from 100 s; for 120 s → the sweep at 240 s re-applies 42 % and fires.
-    expect(summary(out, true)).toEqual(['region:quito inactive>pending@100', 'region:quito pending>firing@240', 'region:quito firing>resolved@500']);
-    expect(out[1]!.evidence).toMatchObject({ coveragePercent: 42, thresholdPercent: 50, offlineCameraIds: ['cam-7', 'cam-9'] });
+    expect(summary(out, true)).toEqual([
+      'region:quito inactive>pending@100',
+      'region:quito pending>firing@240',
+      'region:quito firing>resolved@500',
+    ]);
+    expect(out[1]!.evidence).toMatchObject({
+      coveragePercent: 42,
+      thresholdPercent: 50,
+      offlineCameraIds: ['cam-7', 'cam-9'],
+    });
   });
 
   it('watches only its region when scoped to one', () => {
     const ev = createEvaluator([coverageRule({}, { type: 'region', centerId: 'cuenca' })], [], 60);
     const out = ev.ingestCoverage({ regionId: 'quito', tsMs: 0, coveredFraction: 0.1 });
     ev.ingestCoverage({ regionId: 'cuenca', tsMs: 10 * S, coveredFraction: 0.1 }, out);
-    expect(summary(out, true)).toEqual(['region:cuenca inactive>pending@10', 'region:cuenca pending>firing@10']);
+    expect(summary(out, true)).toEqual([
+      'region:cuenca inactive>pending@10',
+      'region:cuenca pending>firing@10',
+    ]);
   });
 
   it('shows a coverage figure that is not a fraction as an error', () => {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatRulesYamlIssue, loadRulesYaml, parseRulesYaml, RulesFileError } from '../../server/rules/load-rules-yaml.js';
+import {
+  formatRulesYamlIssue,
+  loadRulesYaml,
+  parseRulesYaml,
+  RulesFileError,
+} from '../../server/rules/load-rules-yaml.js';
 import { RULE_KINDS } from '../../server/rules/rule-schema.js';
 
 const root = new URL('../../', import.meta.url);
@@ -58,7 +63,11 @@ describe('parseRulesYaml: problems with line and column', () => {
     const got = result.issues.map((i) => ({ rule: i.ruleIndex, path: i.path, line: i.line, col: i.col }));
     expect(got).toEqual([
       { rule: 1, path: 'severity', ...posOf(text, 'severity: watch', 'severity: '.length) },
-      { rule: 1, path: 'params.clearThresholdC', ...posOf(text, 'clearThresholdC: 90', 'clearThresholdC: '.length) },
+      {
+        rule: 1,
+        path: 'params.clearThresholdC',
+        ...posOf(text, 'clearThresholdC: 90', 'clearThresholdC: '.length),
+      },
       // The missing key at its parent map (which starts at the misspelt key); the misspelt one at the key.
       { rule: 2, path: 'params.maxSilenceSeconds', ...posOf(text, 'maxSilenceSecond:') },
       { rule: 2, path: 'params.maxSilenceSecond', ...posOf(text, 'maxSilenceSecond:') },
@@ -70,7 +79,9 @@ describe('parseRulesYaml: problems with line and column', () => {
   it('formats them as file:line:col rules[i].field: message', () => {
     if (result.ok) return;
     const dup = result.issues.find((i) => i.path === 'name')!;
-    expect(formatRulesYamlIssue('bad-rules.yaml', dup)).toBe(`bad-rules.yaml:${dup.line}:${dup.col} rules[3].name: duplicate rule name (also rules[0]) (got "fine")`);
+    expect(formatRulesYamlIssue('bad-rules.yaml', dup)).toBe(
+      `bad-rules.yaml:${dup.line}:${dup.col} rules[3].name: duplicate rule name (also rules[0]) (got "fine")`,
+    );
   });
 
   it('loadRulesYaml throws them all at once', () => {
@@ -81,12 +92,14 @@ describe('parseRulesYaml: problems with line and column', () => {
     const broken = 'rules:\n  - name: a\n    kind: [unclosed\n';
     const r = parseRulesYaml(broken);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues[0]).toMatchObject({ ruleIndex: null, message: expect.stringMatching(/^YAML: /) });
+    if (!r.ok)
+      expect(r.issues[0]).toMatchObject({ ruleIndex: null, message: expect.stringMatching(/^YAML: /) });
   });
 
   it('refuses a file without a rules list', () => {
     const r = parseRulesYaml('rulez: []\n');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues[0]).toMatchObject({ message: 'unknown top-level field "rulez"', line: 1, col: 1 });
+    if (!r.ok)
+      expect(r.issues[0]).toMatchObject({ message: 'unknown top-level field "rulez"', line: 1, col: 1 });
   });
 });

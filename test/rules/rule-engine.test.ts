@@ -19,7 +19,12 @@ function run(seq: [number, Condition][], p: LifecycleParams, start: AlertState =
   let state = start;
   const transitions: LifecycleTransition[] = [];
   for (const [t, condition] of seq) {
-    const r = step(state, { condition, value: t, message: condition === 'error' ? `boom at ${t}` : undefined }, t * S, p);
+    const r = step(
+      state,
+      { condition, value: t, message: condition === 'error' ? `boom at ${t}` : undefined },
+      t * S,
+      p,
+    );
     state = r.state;
     transitions.push(...r.transitions);
   }
@@ -40,11 +45,20 @@ describe('lifecycle: pending and firing', () => {
       params({ forSeconds: 60 }),
     );
     expect(r.summary).toEqual(['inactive>pending@10', 'pending>firing@70']);
-    expect(r.state).toMatchObject({ phase: 'firing', episode: 1, startedAt: 10 * S, pendingSince: 10 * S, firingAt: 70 * S });
+    expect(r.state).toMatchObject({
+      phase: 'firing',
+      episode: 1,
+      startedAt: 10 * S,
+      pendingSince: 10 * S,
+      firingAt: 70 * S,
+    });
   });
 
   it('opens and fires at the same instant when for is 0', () => {
-    expect(run([[5, 'match']], params({ forSeconds: 0 })).summary).toEqual(['inactive>pending@5', 'pending>firing@5']);
+    expect(run([[5, 'match']], params({ forSeconds: 0 })).summary).toEqual([
+      'inactive>pending@5',
+      'pending>firing@5',
+    ]);
   });
 
   it('drops a pending alert back to inactive on clear, and starts the for timer again on the next match', () => {
@@ -58,7 +72,12 @@ describe('lifecycle: pending and firing', () => {
       ],
       params({ forSeconds: 60 }),
     );
-    expect(r.summary).toEqual(['inactive>pending@0', 'pending>inactive@30', 'inactive>pending@40', 'pending>firing@100']);
+    expect(r.summary).toEqual([
+      'inactive>pending@0',
+      'pending>inactive@30',
+      'inactive>pending@40',
+      'pending>firing@100',
+    ]);
     expect(r.state.episode).toBe(2);
   });
 
@@ -127,8 +146,12 @@ describe('lifecycle: no data', () => {
   });
 
   it('resolve: silence resolves (after minFiringSeconds)', () => {
-    expect(run([[100, 'nodata']], params({ noData: 'resolve' }), firing).summary).toEqual(['firing>resolved@100']);
-    expect(run([[100, 'nodata']], params({ noData: 'resolve', minFiringSeconds: 200 }), firing).transitions).toEqual([]);
+    expect(run([[100, 'nodata']], params({ noData: 'resolve' }), firing).summary).toEqual([
+      'firing>resolved@100',
+    ]);
+    expect(
+      run([[100, 'nodata']], params({ noData: 'resolve', minFiringSeconds: 200 }), firing).transitions,
+    ).toEqual([]);
   });
 
   it('alert: silence opens an alert like a match, with the cause recorded', () => {
@@ -180,7 +203,13 @@ describe('lifecycle: error', () => {
       ],
       params({ forSeconds: 0 }),
     );
-    expect(r.summary).toEqual(['inactive>pending@0', 'pending>firing@0', 'firing>error@10', 'error>firing@20', 'firing>resolved@30']);
+    expect(r.summary).toEqual([
+      'inactive>pending@0',
+      'pending>firing@0',
+      'firing>error@10',
+      'error>firing@20',
+      'firing>resolved@30',
+    ]);
     expect(new Set(r.transitions.map((t) => t.episode))).toEqual(new Set([1]));
   });
 
@@ -223,6 +252,8 @@ describe('step is pure', () => {
   });
 
   it('refuses a non-finite time, naming it', () => {
-    expect(() => step(INITIAL_ALERT_STATE, { condition: 'match', value: 1 }, NaN, params())).toThrow(/got NaN/);
+    expect(() => step(INITIAL_ALERT_STATE, { condition: 'match', value: 1 }, NaN, params())).toThrow(
+      /got NaN/,
+    );
   });
 });

@@ -15,7 +15,12 @@ export function createRule(input: RuleDefinitionInput, id = 'r1'): StoredRule {
   return { ...assertRule(input), id };
 }
 
-export function createEvaluator(rules: StoredRule[], cameras: CameraRef[] = [], sweepIntervalSeconds = 15, startMs = 0): RuleEvaluator {
+export function createEvaluator(
+  rules: StoredRule[],
+  cameras: CameraRef[] = [],
+  sweepIntervalSeconds = 15,
+  startMs = 0,
+): RuleEvaluator {
   return new RuleEvaluator({ rules, cameras, startMs, sweepIntervalSeconds });
 }
 
@@ -23,13 +28,28 @@ export function createEvaluator(rules: StoredRule[], cameras: CameraRef[] = [], 
 export type R = [seconds: number, maxC: number, quality?: ReadingQuality];
 
 /** Feed one camera's readings (times in seconds) and return the transitions. */
-export function feed(ev: RuleEvaluator, cameraId: string, readings: R[], out: AlertTransition[] = []): AlertTransition[] {
-  for (const [s, maxC, quality] of readings) ev.ingestReading({ cameraId, tsMs: s * S, maxTempC: maxC, meanTempC: null, quality: quality ?? 'ok' }, out);
+export function feed(
+  ev: RuleEvaluator,
+  cameraId: string,
+  readings: R[],
+  out: AlertTransition[] = [],
+): AlertTransition[] {
+  for (const [s, maxC, quality] of readings)
+    ev.ingestReading(
+      { cameraId, tsMs: s * S, maxTempC: maxC, meanTempC: null, quality: quality ?? 'ok' },
+      out,
+    );
   return out;
 }
 
 /** Readings every `stepS` seconds from `fromS` (inclusive) to `toS` (exclusive), value from a function of time in s. */
-export function series(fromS: number, toS: number, stepS: number, value: (s: number) => number, quality: ReadingQuality = 'ok'): R[] {
+export function series(
+  fromS: number,
+  toS: number,
+  stepS: number,
+  value: (s: number) => number,
+  quality: ReadingQuality = 'ok',
+): R[] {
   const out: R[] = [];
   for (let s = fromS; s < toS; s += stepS) out.push([s, value(s), quality]);
   return out;

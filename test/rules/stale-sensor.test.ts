@@ -66,7 +66,12 @@ describe('stale sensor', () => {
   it('alerts on a camera never heard of when noData is alert', () => {
     const ev = createEvaluator([staleRule({ noData: 'alert' })], cameras, 60);
     const out = ev.tick(60 * S);
-    expect(summary(out, true)).toEqual(['camera:t1 inactive>pending@60', 'camera:t1 pending>firing@60', 'camera:t4 inactive>pending@60', 'camera:t4 pending>firing@60']);
+    expect(summary(out, true)).toEqual([
+      'camera:t1 inactive>pending@60',
+      'camera:t1 pending>firing@60',
+      'camera:t4 inactive>pending@60',
+      'camera:t4 pending>firing@60',
+    ]);
   });
 
   it('resolves when a silent camera is put into maintenance', () => {

@@ -29,7 +29,13 @@ export function createSyntheticHistory(days: number, seed = 1): SyntheticHistory
     { id: 'tungurahua', kind: 'thermal', status: 'online', volcanoGvp: 352080, centerId: 'ambato' },
     { id: 'sangay', kind: 'thermal', status: 'online', volcanoGvp: 352090, centerId: 'macas' },
     { id: 'reventador', kind: 'thermal', status: 'online', volcanoGvp: 352010, centerId: 'nueva_loja' },
-    { id: 'quito-dome-1', kind: 'dome', status: 'online', centerId: 'quito', lastSeenMs: HISTORY_START - 5 * MIN },
+    {
+      id: 'quito-dome-1',
+      kind: 'dome',
+      status: 'online',
+      centerId: 'quito',
+      lastSeenMs: HISTORY_START - 5 * MIN,
+    },
   ];
   const readings: ReadingInput[] = [];
   cameras.slice(0, 5).forEach((cam, c) => {
@@ -55,11 +61,25 @@ export function createSyntheticHistory(days: number, seed = 1): SyntheticHistory
       if (cloud > 0) cloud--;
       else if (hot === 0 && rnd() < 0.004) cloud = Math.floor(rnd() < 0.1 ? 300 + rnd() * 600 : rnd() * 90);
       const v = base + sun + (rnd() - 0.5) * 3 + (hot > 0 ? 60 + rnd() * 40 : 0);
-      const corrupt = c === 1 && (t === HISTORY_START + 2 * DAY + 7 * HOUR || t === HISTORY_START + DAY + 12 * HOUR + 5 * MIN);
+      const corrupt =
+        c === 1 &&
+        (t === HISTORY_START + 2 * DAY + 7 * HOUR || t === HISTORY_START + DAY + 12 * HOUR + 5 * MIN);
       // Two corrupt frames: one at night, one in the forced hot spell.
-      const quality: ReadingQuality = corrupt ? 'ok' : cloud > 0 ? (rnd() < 0.9 ? 'obscured' : 'invalid') : 'ok';
+      const quality: ReadingQuality = corrupt
+        ? 'ok'
+        : cloud > 0
+          ? rnd() < 0.9
+            ? 'obscured'
+            : 'invalid'
+          : 'ok';
       const maxTempC = corrupt ? NaN : Math.round(v * 10) / 10;
-      readings.push({ cameraId: cam.id, tsMs: t, maxTempC, meanTempC: quality === 'ok' ? Math.round((v / 3) * 10) / 10 : null, quality });
+      readings.push({
+        cameraId: cam.id,
+        tsMs: t,
+        maxTempC,
+        meanTempC: quality === 'ok' ? Math.round((v / 3) * 10) / 10 : null,
+        quality,
+      });
     }
   });
   readings.sort((a, b) => a.tsMs - b.tsMs);
@@ -73,7 +93,10 @@ export function createSyntheticHistory(days: number, seed = 1): SyntheticHistory
   let n = 0;
   for (let t = HISTORY_START; t < endMs; t += MIN) {
     for (const p of places) {
-      const surge = p.regionId === 'ambato' && t > HISTORY_START + DAY + 15 * HOUR && t < HISTORY_START + DAY + 17 * HOUR ? 15 : 1;
+      const surge =
+        p.regionId === 'ambato' && t > HISTORY_START + DAY + 15 * HOUR && t < HISTORY_START + DAY + 17 * HOUR
+          ? 15
+          : 1;
       if (rnd() < (p.perHour * surge) / 60) {
         incidents.push({
           id: `inc-${n++}`,
@@ -90,12 +113,20 @@ export function createSyntheticHistory(days: number, seed = 1): SyntheticHistory
 
   const coverage: CoverageInput[] = [];
   for (let t = HISTORY_START + 3 * HOUR; t < endMs; t += 5 * HOUR) {
-    coverage.push({ regionId: 'quito', tsMs: t, coveredFraction: Math.round(rnd() * 100) / 100, offlineCameraIds: ['quito-dome-1'] });
+    coverage.push({
+      regionId: 'quito',
+      tsMs: t,
+      coveredFraction: Math.round(rnd() * 100) / 100,
+      offlineCameraIds: ['quito-dome-1'],
+    });
   }
   return { cameras, readings, incidents, coverage, endMs };
 }
 
-export type HistoryEvent = { kind: 'reading'; r: ReadingInput } | { kind: 'incident'; i: IncidentInput } | { kind: 'coverage'; c: CoverageInput };
+export type HistoryEvent =
+  | { kind: 'reading'; r: ReadingInput }
+  | { kind: 'incident'; i: IncidentInput }
+  | { kind: 'coverage'; c: CoverageInput };
 
 /** All inputs merged in time order; at equal times readings, then incidents, then coverage (as backtest does). */
 export function mergedEvents(h: SyntheticHistory): HistoryEvent[] {

@@ -15,7 +15,15 @@ function anomalyRule(params: Record<string, unknown>, id = 'anom'): StoredRule {
       kind: 'thermal_anomaly',
       severity: 'yellow',
       scope: { type: 'all' },
-      params: { baselineDays: 7, minBaselineDays: 7, k: 4, clearK: 2, minSigmaC: 1, forSeconds: 0, ...params },
+      params: {
+        baselineDays: 7,
+        minBaselineDays: 7,
+        k: 4,
+        clearK: 2,
+        minSigmaC: 1,
+        forSeconds: 0,
+        ...params,
+      },
     } as never,
     id,
   );
@@ -57,7 +65,10 @@ function sevenSunnyDays(ev: RuleEvaluator, out: AlertTransition[]) {
     for (let m = 0; m < 24 * 60; m += 20) {
       const hour = Math.floor(m / 60);
       const v = hour === 12 ? noonPeaks[d]! - [2, 0, 1][(m % 60) / 20]! : 5;
-      ev.ingestReading({ cameraId: 'c1', tsMs: T0 + d * DAY + m * MIN, maxTempC: v, meanTempC: null, quality: 'ok' }, out);
+      ev.ingestReading(
+        { cameraId: 'c1', tsMs: T0 + d * DAY + m * MIN, maxTempC: v, meanTempC: null, quality: 'ok' },
+        out,
+      );
     }
   }
 }
@@ -70,7 +81,8 @@ describe('thermal anomaly against the same hour of day', () => {
     sevenSunnyDays(ev, out);
     expect(out).toEqual([]);
     const day7 = T0 + 7 * DAY;
-    const read = (at: number, v: number) => ev.ingestReading({ cameraId: 'c1', tsMs: at, maxTempC: v, meanTempC: null, quality: 'ok' }, out);
+    const read = (at: number, v: number) =>
+      ev.ingestReading({ cameraId: 'c1', tsMs: at, maxTempC: v, meanTempC: null, quality: 'ok' }, out);
 
     // Night, 03h: the baseline is 5 °C every day → MAD 0, σ̂ floored at minSigmaC = 1: fires above 9, clears at 7.
     read(day7 + 3 * HOUR, 9.5);
@@ -100,17 +112,35 @@ describe('thermal anomaly against the same hour of day', () => {
   });
 
   it('holds until minBaselineDays of history exist at that hour', () => {
-    const ev = new RuleEvaluator({ rules: [anomalyRule({ minBaselineDays: 7 })], cameras: [], startMs: T0, sweepIntervalSeconds: 60 });
+    const ev = new RuleEvaluator({
+      rules: [anomalyRule({ minBaselineDays: 7 })],
+      cameras: [],
+      startMs: T0,
+      sweepIntervalSeconds: 60,
+    });
     const out: AlertTransition[] = [];
-    for (let d = 0; d < 6; d++) ev.ingestReading({ cameraId: 'c1', tsMs: T0 + d * DAY + 3 * HOUR, maxTempC: 5, meanTempC: null, quality: 'ok' }, out);
-    ev.ingestReading({ cameraId: 'c1', tsMs: T0 + 6 * DAY + 3 * HOUR, maxTempC: 1000, meanTempC: null, quality: 'ok' }, out);
+    for (let d = 0; d < 6; d++)
+      ev.ingestReading(
+        { cameraId: 'c1', tsMs: T0 + d * DAY + 3 * HOUR, maxTempC: 5, meanTempC: null, quality: 'ok' },
+        out,
+      );
+    ev.ingestReading(
+      { cameraId: 'c1', tsMs: T0 + 6 * DAY + 3 * HOUR, maxTempC: 1000, meanTempC: null, quality: 'ok' },
+      out,
+    );
     expect(out).toEqual([]);
-    ev.ingestReading({ cameraId: 'c1', tsMs: T0 + 7 * DAY + 3 * HOUR, maxTempC: 1000, meanTempC: null, quality: 'ok' }, out);
+    ev.ingestReading(
+      { cameraId: 'c1', tsMs: T0 + 7 * DAY + 3 * HOUR, maxTempC: 1000, meanTempC: null, quality: 'ok' },
+      out,
+    );
     expect(out.map((t) => t.to)).toEqual(['pending', 'firing']);
   });
 
   it('incremental table and rescan of the raw history agree exactly on random data', () => {
-    const rules = [anomalyRule({ baselineDays: 3, minBaselineDays: 2, k: 3, clearK: 1, forSeconds: 600 }, 'a'), anomalyRule({ baselineDays: 5, minBaselineDays: 3, k: 5, minSigmaC: 0.5 }, 'b')];
+    const rules = [
+      anomalyRule({ baselineDays: 3, minBaselineDays: 2, k: 3, clearK: 1, forSeconds: 600 }, 'a'),
+      anomalyRule({ baselineDays: 5, minBaselineDays: 3, k: 5, minSigmaC: 0.5 }, 'b'),
+    ];
     const run = (strategy: 'incremental' | 'rescan') => {
       const ev = new RuleEvaluator({ rules, cameras: [], startMs: T0, sweepIntervalSeconds: 60, strategy });
       const rnd = createRandom(11);
@@ -121,7 +151,11 @@ describe('thermal anomaly against the same hour of day', () => {
         const sun = Math.max(0, Math.sin(((hour - 6) / 12) * Math.PI)) * 25;
         const v = 2 + sun + (rnd() - 0.5) * 4 + (rnd() < 0.005 ? 40 : 0);
         const quality = rnd() < 0.1 ? 'obscured' : 'ok';
-        for (const cam of ['c1', 'c2']) ev.ingestReading({ cameraId: cam, tsMs: t, maxTempC: cam === 'c1' ? v : v + 1, meanTempC: null, quality }, out);
+        for (const cam of ['c1', 'c2'])
+          ev.ingestReading(
+            { cameraId: cam, tsMs: t, maxTempC: cam === 'c1' ? v : v + 1, meanTempC: null, quality },
+            out,
+          );
       }
       ev.tick(T0 + 10 * DAY, out);
       return out;

@@ -27,7 +27,11 @@ describe('windowMinimum (the naive definition)', () => {
   });
 
   it('reports the latest of equal minima', () => {
-    expect(windowMinimum(ts, Float64Array.from([5, 7, 5, 6]), 4, 180 * S, 200)).toEqual({ minC: 5, minAt: 120 * S, samples: 4 });
+    expect(windowMinimum(ts, Float64Array.from([5, 7, 5, 6]), 4, 180 * S, 200)).toEqual({
+      minC: 5,
+      minAt: 120 * S,
+      samples: 4,
+    });
   });
 
   it('rate is the rise over the whole window, per hour', () => {
@@ -46,7 +50,12 @@ describe('thermal rate of rise', () => {
     const out = feed(ev, 'c1', series(0, 2400, 60, v));
     expect(summary(out)).toEqual(['inactive>pending@960', 'pending>firing@960', 'firing>resolved@1740']);
     expect(out[1]!.value).toBe(36);
-    expect(out[1]!.evidence).toMatchObject({ windowMinC: 20, windowMinAt: new Date(600 * S).toISOString(), samples: 11, unit: '°C/h' });
+    expect(out[1]!.evidence).toMatchObject({
+      windowMinC: 20,
+      windowMinAt: new Date(600 * S).toISOString(),
+      samples: 11,
+      unit: '°C/h',
+    });
   });
 
   it('leaves obscured frames out of the window (cold cloud is not a low starting point)', () => {
@@ -70,7 +79,20 @@ describe('thermal rate of rise', () => {
 
 describe('incremental and rescan windows agree', () => {
   it('gives identical transitions and evidence on a noisy random series with obscured runs and gaps', () => {
-    const rules = [rateRule({}, 'a'), rateRule({ windowSeconds: 3600, ratePerHourC: 8, clearRatePerHourC: 4, forSeconds: 300, minFiringSeconds: 600, minSamples: 10 }, 'b')];
+    const rules = [
+      rateRule({}, 'a'),
+      rateRule(
+        {
+          windowSeconds: 3600,
+          ratePerHourC: 8,
+          clearRatePerHourC: 4,
+          forSeconds: 300,
+          minFiringSeconds: 600,
+          minSamples: 10,
+        },
+        'b',
+      ),
+    ];
     const run = (strategy: 'incremental' | 'rescan') => {
       const ev = new RuleEvaluator({ rules, cameras: [], startMs: 0, sweepIntervalSeconds: 30, strategy });
       const rnd = createRandom(7);
@@ -82,7 +104,16 @@ describe('incremental and rescan windows agree', () => {
         v += (rnd() - 0.5) * 3 + (rnd() < 0.01 ? 20 : 0) - (v - 10) * 0.01;
         if (obscured > 0) obscured--;
         else if (rnd() < 0.01) obscured = Math.floor(rnd() * 120);
-        ev.ingestReading({ cameraId: 'c1', tsMs: s * S, maxTempC: Math.round(v * 100) / 100, meanTempC: null, quality: obscured > 0 ? 'obscured' : 'ok' }, out);
+        ev.ingestReading(
+          {
+            cameraId: 'c1',
+            tsMs: s * S,
+            maxTempC: Math.round(v * 100) / 100,
+            meanTempC: null,
+            quality: obscured > 0 ? 'obscured' : 'ok',
+          },
+          out,
+        );
       }
       ev.tick(2 * 86400 * S, out);
       return out;

@@ -12,7 +12,10 @@ const cameras = [
   { id: 'c3', kind: 'thermal' as const, volcanoGvp: TUNGURAHUA, centerId: 'ambato' },
 ];
 
-function thresholdRule(params: Record<string, unknown>, scope: RuleDefinitionInput['scope'] = { type: 'camera', cameraId: 'c1' }) {
+function thresholdRule(
+  params: Record<string, unknown>,
+  scope: RuleDefinitionInput['scope'] = { type: 'camera', cameraId: 'c1' },
+) {
   return createRule({
     name: 'hot',
     kind: 'thermal_threshold',
@@ -25,7 +28,13 @@ function thresholdRule(params: Record<string, unknown>, scope: RuleDefinitionInp
 describe('classifyThermalThreshold', () => {
   const p = thresholdRule({}).params as Parameters<typeof classifyThermalThreshold>[0];
   it('matches strictly above the threshold, clears at or below the clear threshold, holds between', () => {
-    expect([80.01, 80, 75, 70, 69].map((v) => classifyThermalThreshold(p, v))).toEqual(['match', 'hold', 'hold', 'clear', 'clear']);
+    expect([80.01, 80, 75, 70, 69].map((v) => classifyThermalThreshold(p, v))).toEqual([
+      'match',
+      'hold',
+      'hold',
+      'clear',
+      'clear',
+    ]);
   });
 });
 
@@ -49,7 +58,11 @@ describe('thermal threshold: transition times', () => {
   it('fires at the first sweep after pending + D when readings pause', () => {
     // Sweeps every 15 s re-apply the latest reading (still fresh: noDataAfterSeconds is 300).
     const ev = createEvaluator([thresholdRule({})], cameras, 15);
-    const out = feed(ev, 'c1', series(10, 60, 10, () => 90));
+    const out = feed(
+      ev,
+      'c1',
+      series(10, 60, 10, () => 90),
+    );
     ev.tick(200 * S, out);
     expect(summary(out)).toEqual(['inactive>pending@10', 'pending>firing@75']);
   });
@@ -90,19 +103,32 @@ describe('thermal threshold: frame quality', () => {
 
   it('obscured or invalid frames reading cold never resolve a firing alert', () => {
     const ev = createEvaluator([thresholdRule({ forSeconds: 0 })], cameras);
-    const out = feed(ev, 'c1', [[0, 90], ...series(10, 1800, 10, () => -5, 'obscured'), [1800, 10, 'invalid'], [1810, 69]]);
+    const out = feed(ev, 'c1', [
+      [0, 90],
+      ...series(10, 1800, 10, () => -5, 'obscured'),
+      [1800, 10, 'invalid'],
+      [1810, 69],
+    ]);
     ev.tick(2000 * S, out);
     expect(summary(out)).toEqual(['inactive>pending@0', 'pending>firing@0', 'firing>resolved@1810']);
   });
 
   it('alerts when a camera has been obscured longer than obscuredAlertAfterSeconds, and resolves when it sees again', () => {
-    const ev = createEvaluator([thresholdRule({ obscuredAlertAfterSeconds: 600, obscuredSeverity: 'white' })], cameras, 15);
+    const ev = createEvaluator(
+      [thresholdRule({ obscuredAlertAfterSeconds: 600, obscuredSeverity: 'white' })],
+      cameras,
+      15,
+    );
     const out = feed(ev, 'c1', [[0, 20], ...series(100, 1000, 10, () => 5, 'obscured'), [1000, 20]]);
     const blind = out.filter((t) => t.scopeKey === 'camera:c1:obscured');
     // Blind since 100 s; longer than 600 s from 700 s on: the sweep at 705 s is the first evaluation after that.
     expect(summary(blind)).toEqual(['inactive>pending@705', 'pending>firing@705', 'firing>resolved@1000']);
     expect(blind[1]).toMatchObject({ severity: 'white', value: 605 });
-    expect(blind[1]!.evidence).toMatchObject({ reason: 'obscured', obscuredSince: new Date(100 * S).toISOString(), obscuredSeconds: 605 });
+    expect(blind[1]!.evidence).toMatchObject({
+      reason: 'obscured',
+      obscuredSince: new Date(100 * S).toISOString(),
+      obscuredSeconds: 605,
+    });
     expect(out.filter((t) => t.scopeKey === 'camera:c1')).toEqual([]);
   });
 
@@ -117,7 +143,11 @@ describe('thermal threshold: frame quality', () => {
 
 describe('thermal threshold: no data', () => {
   it('resolve: silence longer than noDataAfterSeconds resolves at the first sweep after it', () => {
-    const ev = createEvaluator([thresholdRule({ forSeconds: 0, noData: 'resolve', noDataAfterSeconds: 300 })], cameras, 15);
+    const ev = createEvaluator(
+      [thresholdRule({ forSeconds: 0, noData: 'resolve', noDataAfterSeconds: 300 })],
+      cameras,
+      15,
+    );
     const out = feed(ev, 'c1', [[0, 90]]);
     ev.tick(1000 * S, out);
     expect(summary(out)).toEqual(['inactive>pending@0', 'pending>firing@0', 'firing>resolved@315']);
@@ -147,15 +177,24 @@ describe('thermal threshold: errors, scope and dedupe', () => {
       [10, NaN],
       [20, 95],
     ]);
-    expect(summary(out)).toEqual(['inactive>pending@0', 'pending>firing@0', 'firing>error@10', 'error>firing@20']);
+    expect(summary(out)).toEqual([
+      'inactive>pending@0',
+      'pending>firing@0',
+      'firing>error@10',
+      'error>firing@20',
+    ]);
     expect(out[2]!.message).toMatch(/maxTempC of camera c1 .* not a finite number: NaN/);
     expect(ev.alerts()[0]).toMatchObject({ state: 'firing', errorMessage: null });
   });
 
   it('keeps one alert per camera of a volcano, updated by repeated matches', () => {
-    const ev = createEvaluator([thresholdRule({ forSeconds: 0 }, { type: 'volcano', gvpNumber: COTOPAXI })], cameras);
+    const ev = createEvaluator(
+      [thresholdRule({ forSeconds: 0 }, { type: 'volcano', gvpNumber: COTOPAXI })],
+      cameras,
+    );
     const out: AlertTransition[] = [];
-    for (const [s, v] of series(0, 100, 10, (s) => 90 + s / 10)) for (const cam of ['c1', 'c2', 'c3']) feed(ev, cam, [[s, v]], out);
+    for (const [s, v] of series(0, 100, 10, (s) => 90 + s / 10))
+      for (const cam of ['c1', 'c2', 'c3']) feed(ev, cam, [[s, v]], out);
     expect(summary(out, true)).toEqual([
       'camera:c1 inactive>pending@0',
       'camera:c1 pending>firing@0',
@@ -170,10 +209,16 @@ describe('thermal threshold: errors, scope and dedupe', () => {
   });
 
   it('watches thermal cameras only', () => {
-    const ev = createEvaluator([thresholdRule({ forSeconds: 0 }, { type: 'all' })], [...cameras, { id: 'dome-1', kind: 'dome' }]);
+    const ev = createEvaluator(
+      [thresholdRule({ forSeconds: 0 }, { type: 'all' })],
+      [...cameras, { id: 'dome-1', kind: 'dome' }],
+    );
     const out = feed(ev, 'dome-1', [[0, 500]]);
     feed(ev, 'unregistered', [[0, 500]], out);
-    expect(summary(out, true)).toEqual(['camera:unregistered inactive>pending@0', 'camera:unregistered pending>firing@0']);
+    expect(summary(out, true)).toEqual([
+      'camera:unregistered inactive>pending@0',
+      'camera:unregistered pending>firing@0',
+    ]);
     expect(out[0]!.labels).toEqual({});
   });
 
