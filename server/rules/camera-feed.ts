@@ -53,6 +53,11 @@ export class CameraFeed {
   private readonly max = new Float64Array(RECENT_READINGS);
   private readonly mean = new Float64Array(RECENT_READINGS);
   private readonly quality = new Uint8Array(RECENT_READINGS);
+  // Evidence objects are made once per reading and shared by every transition that shows it (they are
+  // never modified), which keeps a backtest of a rule that fires often from drowning in garbage.
+  private readonly shown: (EvidenceReading | undefined)[] = new Array<EvidenceReading | undefined>(
+    RECENT_READINGS,
+  );
   private count = 0;
   private next = 0;
 
@@ -69,6 +74,7 @@ export class CameraFeed {
     this.max[this.next] = maxC;
     this.mean[this.next] = meanC;
     this.quality[this.next] = quality;
+    this.shown[this.next] = undefined;
     this.next = (this.next + 1) % RECENT_READINGS;
     if (this.count < RECENT_READINGS) this.count++;
   }
@@ -80,13 +86,19 @@ export class CameraFeed {
       const j = (this.next - i + RECENT_READINGS) % RECENT_READINGS;
       const t = this.ts[j]!;
       if (t < fromMs || t > toMs) continue;
-      const mean = this.mean[j]!;
-      out.push({
-        at: isoTime(t),
-        maxTempC: Number.isFinite(this.max[j]!) ? this.max[j]! : null,
-        meanTempC: Number.isNaN(mean) ? null : mean,
-        quality: QUALITY_NAMES[this.quality[j]!] ?? 'invalid',
-      });
+      let shown = this.shown[j];
+      if (shown === undefined) {
+        const max = this.max[j]!;
+        const mean = this.mean[j]!;
+        shown = {
+          at: isoTime(t),
+          maxTempC: Number.isFinite(max) ? max : null,
+          meanTempC: Number.isFinite(mean) ? mean : null,
+          quality: QUALITY_NAMES[this.quality[j]!] ?? 'invalid',
+        };
+        this.shown[j] = shown;
+      }
+      out.push(shown);
     }
     return out;
   }
