@@ -9,8 +9,9 @@
  *   first runs the sweeps due at or before its time. So the same inputs give the same transitions however
  *   often, and whenever, the caller ticks — as long as no input arrives stamped earlier than a tick already
  *   made. That is why a backtest (which ticks only at the end) equals live evaluation. Live, tick a little
- *   behind the wall clock (e.g. `tick(Date.now() - 2000)`) so readings still in flight are not late; a late
- *   input is still evaluated, at the time the key has reached (never back in time).
+ *   behind the wall clock (e.g. `tick(Date.now() - 2000)`) so readings still in flight are not late. A late
+ *   input is still evaluated: at its own time, or at the latest time its key was evaluated if that is
+ *   later, so one key's transitions never go back in time.
  * - `snapshot()` / `RuleEvaluator.restore()` carry the whole state (windows, baselines, alert states)
  *   across a restart as JSON; evaluating on from a restored snapshot equals never having stopped.
  *
