@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
 import { addCameraRoutes } from './api/camera-routes.js';
+import { addDemoRoutes } from './api/demo-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
 import { addIngestRoutes } from './api/ingest-routes.js';
@@ -61,6 +62,7 @@ export function createApp(options: AppOptions): Express {
   addCameraRoutes(api, db);
   addIncidentRoutes(api, db);
   addIngestRoutes(api, db);
+  addDemoRoutes(api, db);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);

@@ -15,6 +15,8 @@ export interface Config {
   tilesDir: string;
   /** Directory with the reference data (provinces, volcanoes, centers). */
   referenceDir: string;
+  /** Load the synthetic demo slice on a first start (ATALAYA_DEMO_DATA, default true). */
+  demoData: boolean;
   /** Anonymous callers may read when true (ATALAYA_PUBLIC_READS, default true). */
   publicReads: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -31,6 +33,7 @@ const EnvSchema = z.object({
     .optional(),
   ATALAYA_DATA_DIR: z.string().min(1).optional(),
   ATALAYA_CLIENT_DIR: z.string().min(1).optional(),
+  ATALAYA_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   ATALAYA_PUBLIC_READS: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: path.resolve(e.ATALAYA_CLIENT_DIR ?? path.join(projectRoot, 'dist', 'client')),
     tilesDir: path.join(projectRoot, 'tiles'),
     referenceDir: path.join(projectRoot, 'data'),
+    demoData: e.ATALAYA_DEMO_DATA === 'true',
     publicReads: e.ATALAYA_PUBLIC_READS === 'true',
     logLevel: e.LOG_LEVEL,
   };

@@ -9,6 +9,7 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
+import { demoLoaded, loadDemoData } from './seed/load-demo.js';
 import { loadReferenceData } from './seed/load-reference.js';
 
 const config = loadConfig();
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const counts = await loadReferenceData(db, config.referenceDir);
   if (counts) log.info(counts, 'reference data loaded');
+  // A first start shows Atalaya working: the small synthetic slice, unless turned off.
+  if (config.demoData && !(await demoLoaded(db))) {
+    const demo = await loadDemoData(db, config.referenceDir, { size: 'slice', endMs: Date.now() });
+    log.info(demo, 'synthetic demo slice loaded (npm run demo-data -- --full for a year of incidents)');
+  }
 
   const app = createApp({
     db,

@@ -35,14 +35,24 @@ export function testDatabase(): Promise<Database> {
   return opened;
 }
 
+/**
+ * A database of its own for a suite that rewrites shared tables (the demo loader): a second
+ * PGlite from the template, or `<name>_test_<suffix>` on PostgreSQL. The caller closes it.
+ */
+export function isolatedTestDatabase(suffix: string): Promise<Database> {
+  return process.env.DATABASE_URL
+    ? openFreshPostgres(process.env.DATABASE_URL, suffix)
+    : openPGliteFromTemplate();
+}
+
 async function prepare(db: Database): Promise<void> {
   await migrate(db);
   await loadReferenceData(db, DATA_DIR);
 }
 
-async function openFreshPostgres(url: string): Promise<Database> {
+async function openFreshPostgres(url: string, suffix?: string): Promise<Database> {
   const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'atalaya'}_test`;
+  const name = `${target.pathname.slice(1) || 'atalaya'}_test${suffix ? `_${suffix}` : ''}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -52,8 +62,8 @@ async function openFreshPostgres(url: string): Promise<Database> {
     await admin.end();
   }
   target.pathname = `/${name}`;
-  postgresTestUrl = target.toString();
-  const db = await openPostgres({ connectionString: postgresTestUrl });
+  if (!suffix) postgresTestUrl = target.toString();
+  const db = await openPostgres({ connectionString: target.toString() });
   await prepare(db);
   return db;
 }
