@@ -3,6 +3,7 @@ import path from 'node:path';
 import area from '@turf/area';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../../server/db/migrate.js';
 import { DATA_DIR } from '../../setup/test-database.js';
 import { startTestServer, type TestServer } from '../../setup/test-server.js';
 
@@ -149,7 +150,11 @@ describe('GET /api/health', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'ok',
-      database: { kind: process.env.DATABASE_URL ? 'postgres' : 'pglite', reachable: true, migration: 1 },
+      database: {
+        kind: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+        reachable: true,
+        migration: (await readMigrations()).length,
+      },
     });
     expect((body as { database: { postgis: string } }).database.postgis).toMatch(/^3\.\d+/);
   });
