@@ -238,7 +238,8 @@ function makeTileJson(
     description:
       'Terrarium-encoded elevation (height = R·256 + G + B/256 − 32768 m), bilinear from SRTM: 3″ corridor to its native zoom, 9″ mainland elsewhere; sea and no-data 0 m. No DEM for the Galápagos: no tiles there.',
     version: `${TERRAIN_BUILDER_VERSION}.0.0`,
-    attribution: credits.length > 0 ? credits.join('; ') : 'SRTM, NASA',
+    // A store imported without --attribution credits no one rather than a guessed source.
+    attribution: credits.join('; '),
     scheme: 'xyz',
     tiles: [tileUrl],
     minzoom: plan.minzoom,
