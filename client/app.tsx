@@ -69,12 +69,24 @@ export function App({ app, runtime, health, viewFromUrl }: AppProps) {
       <Header app={app} language={language} health={rt.health} />
       <ServerBanner language={language} runtime={rt} onRetry={retry} />
       <div class="workspace">
-        <LayerPanel app={app} state={state} runtime={rt} onGoTo={(preset) => controller?.goTo(preset)} onSelect={select} />
+        <LayerPanel
+          app={app}
+          state={state}
+          runtime={rt}
+          onGoTo={(preset) => controller?.goTo(preset)}
+          onSelect={select}
+        />
         <main class="map-area">
           <MapCanvas app={app} runtime={runtime} viewFromUrl={viewFromUrl} onReady={onReady} />
           <LoadingIndicator language={language} runtime={rt} />
           {state.selection ? (
-            <FeatureInfo language={language} selection={state.selection} data={data} onClose={close} onSelect={select} />
+            <FeatureInfo
+              language={language}
+              selection={state.selection}
+              data={data}
+              onClose={close}
+              onSelect={select}
+            />
           ) : null}
         </main>
       </div>

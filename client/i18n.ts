@@ -26,7 +26,8 @@ const es = {
   'overlay.provinces': 'Provincias',
   'overlay.centers': 'Centros regionales',
   'overlay.volcanoes': 'Volcanes del Holoceno',
-  'legend.regions.note': 'Asignación de provincias aproximada, no oficial. Colores de la paleta Okabe–Ito, aptos para daltonismo.',
+  'legend.regions.note':
+    'Asignación de provincias aproximada, no oficial. Colores de la paleta Okabe–Ito, aptos para daltonismo.',
   'legend.regions.select': 'Seleccionar región {name}',
   'legend.provinces.line': 'Límite provincial',
   'legend.countryBorder': 'Frontera internacional',
@@ -87,7 +88,8 @@ const es = {
   'legend.volcanoes.monitoredList': 'Volcanes monitoreados',
   'legend.volcanoes.select': 'Seleccionar volcán {name}',
   'legend.basemap': 'Mapa base',
-  'banner.unreachable': 'Sin conexión con el servidor de Atalaya. Lo que ve puede estar desactualizado; reintentando cada {seconds} s.',
+  'banner.unreachable':
+    'Sin conexión con el servidor de Atalaya. Lo que ve puede estar desactualizado; reintentando cada {seconds} s.',
   'banner.lastOk': 'Última respuesta correcta: {time}.',
   'banner.retryNow': 'Reintentar ahora',
   'attribution.note': 'Asignación provincia–centro: aproximación de Atalaya, no oficial',
@@ -133,7 +135,8 @@ const en: Record<MessageKey, string> = {
   'overlay.provinces': 'Provinces',
   'overlay.centers': 'Regional centers',
   'overlay.volcanoes': 'Holocene volcanoes',
-  'legend.regions.note': 'Approximate, unofficial province assignment. Okabe–Ito colours, safe for colour-vision deficiency.',
+  'legend.regions.note':
+    'Approximate, unofficial province assignment. Okabe–Ito colours, safe for colour-vision deficiency.',
   'legend.regions.select': 'Select region {name}',
   'legend.provinces.line': 'Province boundary',
   'legend.countryBorder': 'International border',
@@ -194,7 +197,8 @@ const en: Record<MessageKey, string> = {
   'legend.volcanoes.monitoredList': 'Monitored volcanoes',
   'legend.volcanoes.select': 'Select volcano {name}',
   'legend.basemap': 'Basemap',
-  'banner.unreachable': 'No connection to the Atalaya server. What you see may be out of date; retrying every {seconds} s.',
+  'banner.unreachable':
+    'No connection to the Atalaya server. What you see may be out of date; retrying every {seconds} s.',
   'banner.lastOk': 'Last good response: {time}.',
   'banner.retryNow': 'Retry now',
   'attribution.note': 'Province–center assignment: Atalaya approximation, not official',
@@ -223,7 +227,11 @@ export const MESSAGES: Readonly<Record<Language, Readonly<Record<MessageKey, str
 export const LOCALES: Readonly<Record<Language, string>> = { es: 'es-EC', en: 'en-GB' };
 
 /** The message in the language, with `{name}` placeholders replaced by params. */
-export function t(language: Language, key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
+export function t(
+  language: Language,
+  key: MessageKey,
+  params?: Readonly<Record<string, string | number>>,
+): string {
   const template = MESSAGES[language][key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {

@@ -42,7 +42,9 @@ export function buildBasemap(outDir = join(root, 'tiles', 'basemap')): { file: s
   const countries = simplified.objects['countries'] as GeometryCollection;
   const landObject = simplified.objects['land'] as GeometryCollection;
 
-  const landGeometry = feature(simplified, landObject) as unknown as FeatureCollection<Polygon | MultiPolygon>;
+  const landGeometry = feature(simplified, landObject) as unknown as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
   const land = clipPolygons(landGeometry, BASEMAP_BOX);
   const coastline = clipLines(mesh(simplified, landObject), BASEMAP_BOX);
   const borders = clipLines(
@@ -53,8 +55,14 @@ export function buildBasemap(outDir = join(root, 'tiles', 'basemap')): { file: s
   mkdirSync(outDir, { recursive: true });
   const outputs: [string, FeatureCollection][] = [
     ['land.geojson', collection([{ type: 'Feature', properties: { kind: 'land' }, geometry: land }])],
-    ['coastline.geojson', collection([{ type: 'Feature', properties: { kind: 'coastline' }, geometry: coastline }])],
-    ['borders.geojson', collection([{ type: 'Feature', properties: { kind: 'country-border' }, geometry: borders }])],
+    [
+      'coastline.geojson',
+      collection([{ type: 'Feature', properties: { kind: 'coastline' }, geometry: coastline }]),
+    ],
+    [
+      'borders.geojson',
+      collection([{ type: 'Feature', properties: { kind: 'country-border' }, geometry: borders }]),
+    ],
   ];
   return outputs.map(([name, fc]) => {
     const text = JSON.stringify(fc, (_key, value: unknown) =>
@@ -85,7 +93,10 @@ export function simplifyTopology(topology: Topology, toleranceDeg: number): Topo
       if (!transform) return [px, py];
       x += px;
       y += py;
-      return [x * transform.scale[0] + transform.translate[0], y * transform.scale[1] + transform.translate[1]];
+      return [
+        x * transform.scale[0] + transform.translate[0],
+        y * transform.scale[1] + transform.translate[1],
+      ];
     });
     return simplifyLine(absolute, toleranceDeg);
   });

@@ -8,7 +8,10 @@ import type { AppState } from '../state/app-state.js';
 import { buildGeographyLabels } from './geography-labels.js';
 import { buildCenterLabels, buildVolcanoLabels } from './place-labels.js';
 
-export function buildDeckLayers(state: AppState, data: Pick<ReferenceData, 'centers' | 'volcanoes'>): Layer[] {
+export function buildDeckLayers(
+  state: AppState,
+  data: Pick<ReferenceData, 'centers' | 'volcanoes'>,
+): Layer[] {
   return [
     buildGeographyLabels(state.language),
     buildCenterLabels(state, data.centers.features),

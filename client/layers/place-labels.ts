@@ -28,7 +28,10 @@ type CenterFeature = Feature<Point, CenterProperties>;
 type VolcanoFeature = Feature<Point, VolcanoProperties>;
 
 /** City names next to the centers (layer 'centers-label'), shown with the centers overlay. */
-export function buildCenterLabels(state: Pick<AppState, 'overlays'>, centers: readonly CenterFeature[]): TextLayer<CenterFeature> {
+export function buildCenterLabels(
+  state: Pick<AppState, 'overlays'>,
+  centers: readonly CenterFeature[],
+): TextLayer<CenterFeature> {
   return new TextLayer<CenterFeature>({
     ...LABEL_TEXT_PROPS,
     id: DECK_LAYER_IDS.centersLabel,
@@ -64,7 +67,8 @@ export function buildVolcanoLabels(
     getPosition: (f) => f.geometry.coordinates as [number, number],
     getText: (f) => f.properties.name,
     getSize: (f) => (f.properties.monitored ? 12 : 11),
-    getColor: (f) => (f.properties.monitored ? [...MAP_THEME.label.volcanoText, 255] : [...MAP_THEME.label.volcanoText, 190]),
+    getColor: (f) =>
+      f.properties.monitored ? [...MAP_THEME.label.volcanoText, 255] : [...MAP_THEME.label.volcanoText, 190],
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'top',
     getPixelOffset: [0, 9],

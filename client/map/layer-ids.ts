@@ -59,7 +59,9 @@ export const DECK_LAYER_IDS = {
 } as const;
 
 /** The MapLibre and deck.gl layers each overlay switches on and off. */
-export const OVERLAY_LAYERS: Readonly<Record<OverlayId, { map: readonly string[]; deck: readonly string[] }>> = {
+export const OVERLAY_LAYERS: Readonly<
+  Record<OverlayId, { map: readonly string[]; deck: readonly string[] }>
+> = {
   regions: { map: [MAP_LAYER_IDS.regionsFill, MAP_LAYER_IDS.regionsLine], deck: [] },
   provinces: { map: [MAP_LAYER_IDS.provincesFill, MAP_LAYER_IDS.provincesLine], deck: [] },
   centers: { map: [MAP_LAYER_IDS.centersCircle], deck: [DECK_LAYER_IDS.centersLabel] },

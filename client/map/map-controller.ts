@@ -72,7 +72,12 @@ function mapLocale(language: Language): Record<string, string> {
 export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions): MapController {
   const basemapUrl = new URL('/tiles/basemap', window.location.origin).href;
   const styleFor = (state: AppState, rt: RuntimeState) =>
-    buildMapStyle({ overlays: state.overlays, selection: state.selection, data: currentData(rt), basemapUrl });
+    buildMapStyle({
+      overlays: state.overlays,
+      selection: state.selection,
+      data: currentData(rt),
+      basemapUrl,
+    });
 
   const initial = app.get();
   const initialRuntime = runtime.get();
@@ -136,7 +141,12 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   const unsubscribeApp = app.subscribe((state, previous) => {
     if (state.view !== previous.view && !sameView(state.view, readView())) {
       // A view that did not come from the map (back button, edited link): jump there.
-      map.jumpTo({ center: state.view.center, zoom: state.view.zoom, bearing: state.view.bearing, pitch: state.view.pitch });
+      map.jumpTo({
+        center: state.view.center,
+        zoom: state.view.zoom,
+        bearing: state.view.bearing,
+        pitch: state.view.pitch,
+      });
     }
     if (state.language !== previous.language) {
       map._locale = { ...map._locale, ...mapLocale(state.language) };
@@ -175,7 +185,9 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
         [x - 4, y - 4],
         [x + 4, y + 4],
       ],
-      { layers: [MAP_LAYER_IDS.volcanoesCircle, MAP_LAYER_IDS.centersCircle].filter((id) => map.getLayer(id)) },
+      {
+        layers: [MAP_LAYER_IDS.volcanoesCircle, MAP_LAYER_IDS.centersCircle].filter((id) => map.getLayer(id)),
+      },
     );
     map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
   });
@@ -187,7 +199,10 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     map,
     overlay,
     goTo(preset) {
-      map.fitBounds(VIEW_PRESETS[preset], { padding: { ...FIT_PADDING, right: rightPadding() }, duration: 600 });
+      map.fitBounds(VIEW_PRESETS[preset], {
+        padding: { ...FIT_PADDING, right: rightPadding() },
+        duration: 600,
+      });
     },
     focusSelection(selection) {
       const data = currentData(runtime.get());
@@ -195,7 +210,12 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       if (!feature) return;
       const padding = { ...FIT_PADDING, right: FIT_PADDING.right + 340 };
       if (feature.geometry.type === 'Point') {
-        map.easeTo({ center: feature.geometry.coordinates as [number, number], zoom: Math.max(map.getZoom(), 8), duration: 600, padding });
+        map.easeTo({
+          center: feature.geometry.coordinates as [number, number],
+          zoom: Math.max(map.getZoom(), 8),
+          duration: 600,
+          padding,
+        });
       } else {
         const [west, south, east, north] = bbox(feature);
         map.fitBounds([west, south, east, north], { padding, duration: 600, maxZoom: 9 });

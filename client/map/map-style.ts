@@ -58,7 +58,15 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
       paint: {
         'fill-color': regionColor,
         // Lighter as the map zooms in, where the fill covers most of the screen and other layers need the contrast.
-        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 5, MAP_THEME.regionFillOpacity, 9, MAP_THEME.regionFillOpacity * 0.6],
+        'fill-opacity': [
+          'interpolate',
+          ['linear'],
+          ['zoom'],
+          5,
+          MAP_THEME.regionFillOpacity,
+          9,
+          MAP_THEME.regionFillOpacity * 0.6,
+        ],
         'fill-antialias': false,
       },
     },
@@ -203,10 +211,22 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
       },
       [SOURCE_IDS.coastline]: { type: 'geojson', data: `${basemapUrl}/coastline.geojson` },
       [SOURCE_IDS.borders]: { type: 'geojson', data: `${basemapUrl}/borders.geojson` },
-      [SOURCE_IDS.provinces]: { type: 'geojson', data: data.provinces, attribution: SOURCE_ATTRIBUTION.boundaries },
-      [SOURCE_IDS.regions]: { type: 'geojson', data: data.regions, attribution: SOURCE_ATTRIBUTION.boundaries },
+      [SOURCE_IDS.provinces]: {
+        type: 'geojson',
+        data: data.provinces,
+        attribution: SOURCE_ATTRIBUTION.boundaries,
+      },
+      [SOURCE_IDS.regions]: {
+        type: 'geojson',
+        data: data.regions,
+        attribution: SOURCE_ATTRIBUTION.boundaries,
+      },
       [SOURCE_IDS.centers]: { type: 'geojson', data: data.centers },
-      [SOURCE_IDS.volcanoes]: { type: 'geojson', data: data.volcanoes, attribution: SOURCE_ATTRIBUTION.volcanoes },
+      [SOURCE_IDS.volcanoes]: {
+        type: 'geojson',
+        data: data.volcanoes,
+        attribution: SOURCE_ATTRIBUTION.volcanoes,
+      },
     },
     layers,
   };

@@ -49,5 +49,9 @@ export function regionColor(centerId: string): string {
 export function hexToRgb(hex: string): [number, number, number] {
   const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
   if (!match) throw new Error(`Invalid hex colour: ${JSON.stringify(hex)}`);
-  return [parseInt(match[1] as string, 16), parseInt(match[2] as string, 16), parseInt(match[3] as string, 16)];
+  return [
+    parseInt(match[1] as string, 16),
+    parseInt(match[2] as string, 16),
+    parseInt(match[3] as string, 16),
+  ];
 }

@@ -41,7 +41,8 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
   let accent: string | undefined;
   if (feature) {
     const props = feature.properties as unknown;
-    const coordinates = feature.geometry.type === 'Point' ? (feature.geometry.coordinates as [number, number]) : null;
+    const coordinates =
+      feature.geometry.type === 'Point' ? (feature.geometry.coordinates as [number, number]) : null;
     switch (selection.kind) {
       case 'region': {
         const p = props as RegionProperties;
@@ -54,7 +55,11 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
               <Field label={t(language, 'info.area')}>{t(language, 'unit.km2', { value: p.areaKm2 })}</Field>
               <Field label={t(language, 'info.provinces')}>{p.provinces.join(', ')}</Field>
               <Field label={t(language, 'info.center')}>
-                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'center', id: p.centerId })}>
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => onSelect({ kind: 'center', id: p.centerId })}
+                >
                   {p.name}
                 </button>
               </Field>
@@ -75,11 +80,17 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
               <Field label={t(language, 'info.centerKind')}>{t(language, `info.centerKind.${p.kind}`)}</Field>
               <Field label={t(language, 'info.provinces')}>{p.provinces.join(', ')}</Field>
               <Field label={t(language, 'info.region')}>
-                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'region', id: p.id })}>
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => onSelect({ kind: 'region', id: p.id })}
+                >
                   {shortName(p.name)}
                 </button>
               </Field>
-              {coordinates ? <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field> : null}
+              {coordinates ? (
+                <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field>
+              ) : null}
             </Fields>
             <p class="info-note">{t(language, 'info.approximation')}</p>
           </>
@@ -93,13 +104,19 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
         body = (
           <Fields>
             <Field label={t(language, 'info.volcanoType')}>{volcanoTypeLabel(language, p.primaryType)}</Field>
-            <Field label={t(language, 'info.lastEruption')}>{eruptionLabel(language, p.lastEruptionYear)}</Field>
-            <Field label={t(language, 'info.elevation')}>{t(language, 'unit.m', { value: p.elevationM })}</Field>
+            <Field label={t(language, 'info.lastEruption')}>
+              {eruptionLabel(language, p.lastEruptionYear)}
+            </Field>
+            <Field label={t(language, 'info.elevation')}>
+              {t(language, 'unit.m', { value: p.elevationM })}
+            </Field>
             <Field label={t(language, 'info.monitored')}>
               {t(language, p.monitored ? 'info.monitored.yes' : 'info.monitored.no')}
             </Field>
             <Field label={t(language, 'info.gvpNumber')}>{String(p.gvpNumber)}</Field>
-            {coordinates ? <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field> : null}
+            {coordinates ? (
+              <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field>
+            ) : null}
           </Fields>
         );
         break;
@@ -114,7 +131,11 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
             <Field label={t(language, 'info.area')}>{t(language, 'unit.km2', { value: p.areaKm2 })}</Field>
             <Field label={t(language, 'info.center')}>
               {p.centerId ? (
-                <button type="button" class="link-button" onClick={() => onSelect({ kind: 'region', id: p.centerId as string })}>
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => onSelect({ kind: 'region', id: p.centerId as string })}
+                >
                   {centerName(data, p.centerId)}
                 </button>
               ) : (
@@ -129,13 +150,24 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
   }
 
   return (
-    <section class="info-panel" aria-label={t(language, 'info.panelLabel')} aria-live="polite" data-testid="feature-info">
+    <section
+      class="info-panel"
+      aria-label={t(language, 'info.panelLabel')}
+      aria-live="polite"
+      data-testid="feature-info"
+    >
       <header class="info-header" style={accent ? { borderTopColor: accent } : undefined}>
         <div>
           <p class="info-kind">{t(language, `info.kind.${selection.kind}`)}</p>
           <h2 class="info-title">{title}</h2>
         </div>
-        <button type="button" class="icon-button" onClick={onClose} aria-label={t(language, 'info.close')} title={t(language, 'info.close')}>
+        <button
+          type="button"
+          class="icon-button"
+          onClick={onClose}
+          aria-label={t(language, 'info.close')}
+          title={t(language, 'info.close')}
+        >
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
             <path d="M6 6 L18 18 M18 6 L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
           </svg>

@@ -12,12 +12,22 @@ export interface HeaderProps {
 
 export function Header({ app, language, health }: HeaderProps) {
   const statusKey =
-    health === 'ok' ? 'status.server.ok' : health === 'unreachable' ? 'status.server.unreachable' : 'status.server.unknown';
+    health === 'ok'
+      ? 'status.server.ok'
+      : health === 'unreachable'
+        ? 'status.server.unreachable'
+        : 'status.server.unknown';
   return (
     <header class="app-header">
       <div class="brand">
         <svg class="brand-mark" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-          <path d="M12 2 L21 20 H3 Z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+          <path
+            d="M12 2 L21 20 H3 Z"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+            stroke-linejoin="round"
+          />
           <circle cx="12" cy="14" r="2.4" fill="currentColor" />
         </svg>
         <h1 class="brand-title">{t(language, 'app.title')}</h1>

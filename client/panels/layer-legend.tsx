@@ -36,7 +36,11 @@ export function LayerLegend({ overlay, language, data, selection, onSelect }: La
                     aria-label={t(language, 'legend.regions.select', { name })}
                     onClick={() => onSelect({ kind: 'region', id })}
                   >
-                    <span class="swatch swatch--area" style={{ '--swatch': regionColor(id) }} aria-hidden="true" />
+                    <span
+                      class="swatch swatch--area"
+                      style={{ '--swatch': regionColor(id) }}
+                      aria-hidden="true"
+                    />
                     <span class="region-chip-name">{name}</span>
                   </button>
                 </li>
@@ -50,7 +54,9 @@ export function LayerLegend({ overlay, language, data, selection, onSelect }: La
     case 'provinces':
       return (
         <div class="legend">
-          <LegendRow symbol={<span class="swatch swatch--line" style={{ '--swatch': MAP_THEME.provinceLine }} />}>
+          <LegendRow
+            symbol={<span class="swatch swatch--line" style={{ '--swatch': MAP_THEME.provinceLine }} />}
+          >
             {t(language, 'legend.provinces.line')}
           </LegendRow>
         </div>
@@ -58,10 +64,28 @@ export function LayerLegend({ overlay, language, data, selection, onSelect }: La
     case 'centers':
       return (
         <div class="legend">
-          <LegendRow symbol={<PointSymbol radius={MAP_THEME.center.zonalRadius} fill={MAP_THEME.center.fill} stroke="#56B4E9" strokeWidth={2.5} />}>
+          <LegendRow
+            symbol={
+              <PointSymbol
+                radius={MAP_THEME.center.zonalRadius}
+                fill={MAP_THEME.center.fill}
+                stroke="#56B4E9"
+                strokeWidth={2.5}
+              />
+            }
+          >
             {t(language, 'legend.centers.zonal')}
           </LegendRow>
-          <LegendRow symbol={<PointSymbol radius={MAP_THEME.center.localRadius} fill={MAP_THEME.center.fill} stroke="#56B4E9" strokeWidth={2.5} />}>
+          <LegendRow
+            symbol={
+              <PointSymbol
+                radius={MAP_THEME.center.localRadius}
+                fill={MAP_THEME.center.fill}
+                stroke="#56B4E9"
+                strokeWidth={2.5}
+              />
+            }
+          >
             {t(language, 'legend.centers.local')}
           </LegendRow>
         </div>
@@ -73,15 +97,36 @@ export function LayerLegend({ overlay, language, data, selection, onSelect }: La
         .sort((a, b) => a.properties.name.localeCompare(b.properties.name, 'es'));
       return (
         <div class="legend">
-          <LegendRow symbol={<PointSymbol radius={5} fill={MAP_THEME.volcano.monitoredFill} stroke={MAP_THEME.volcano.monitoredStroke} strokeWidth={1.5} />}>
+          <LegendRow
+            symbol={
+              <PointSymbol
+                radius={5}
+                fill={MAP_THEME.volcano.monitoredFill}
+                stroke={MAP_THEME.volcano.monitoredStroke}
+                strokeWidth={1.5}
+              />
+            }
+          >
             {t(language, 'legend.volcanoes.monitored')}
           </LegendRow>
-          <LegendRow symbol={<PointSymbol radius={3.5} fill={MAP_THEME.volcano.otherFill} stroke={MAP_THEME.volcano.otherStroke} strokeWidth={1} />}>
+          <LegendRow
+            symbol={
+              <PointSymbol
+                radius={3.5}
+                fill={MAP_THEME.volcano.otherFill}
+                stroke={MAP_THEME.volcano.otherStroke}
+                strokeWidth={1}
+              />
+            }
+          >
             {t(language, 'legend.volcanoes.other')}
           </LegendRow>
           {volcanoes.length > 0 ? (
             <p class="legend-note">
-              {t(language, 'legend.volcanoes.count', { count: volcanoes.length, monitored: monitored.length })}
+              {t(language, 'legend.volcanoes.count', {
+                count: volcanoes.length,
+                monitored: monitored.length,
+              })}
             </p>
           ) : null}
           {monitored.length > 0 ? (
@@ -127,7 +172,17 @@ function LegendRow({ symbol, children }: { symbol: ComponentChildren; children: 
   );
 }
 
-function PointSymbol({ radius, fill, stroke, strokeWidth }: { radius: number; fill: string; stroke: string; strokeWidth: number }) {
+function PointSymbol({
+  radius,
+  fill,
+  stroke,
+  strokeWidth,
+}: {
+  radius: number;
+  fill: string;
+  stroke: string;
+  strokeWidth: number;
+}) {
   const size = 2 * (radius + strokeWidth) + 2;
   return (
     <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`}>

@@ -76,7 +76,13 @@ export function LayerPanel({ app, state, runtime, onGoTo, onSelect }: LayerPanel
                   ) : null}
                 </label>
                 {on ? (
-                  <LayerLegend overlay={overlay} language={language} data={data} selection={state.selection} onSelect={onSelect} />
+                  <LayerLegend
+                    overlay={overlay}
+                    language={language}
+                    data={data}
+                    selection={state.selection}
+                    onSelect={onSelect}
+                  />
                 ) : null}
               </li>
             );

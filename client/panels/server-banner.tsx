@@ -23,7 +23,13 @@ export function ServerBanner({ language, runtime, onRetry }: ServerBannerProps) 
   return (
     <div class="banner banner--error" role="alert" data-testid="server-banner">
       <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" class="banner-icon">
-        <path d="M12 3 L22 20 H2 Z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+        <path
+          d="M12 3 L22 20 H2 Z"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linejoin="round"
+        />
         <path d="M12 10 v4 M12 16.5 v.5" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
       </svg>
       <div class="banner-text">
@@ -38,7 +44,9 @@ export function ServerBanner({ language, runtime, onRetry }: ServerBannerProps) 
           </p>
         ) : (
           failed.map(({ id, message }) => (
-            <p key={id}>{t(language, 'status.loadFailed', { what: t(language, `dataset.${id}`), message })}</p>
+            <p key={id}>
+              {t(language, 'status.loadFailed', { what: t(language, `dataset.${id}`), message })}
+            </p>
           ))
         )}
       </div>

@@ -5,9 +5,7 @@
 import type { ReferenceData } from '../data/reference-features.js';
 
 export type Dataset<T> =
-  | { status: 'loading' }
-  | { status: 'ready'; data: T }
-  | { status: 'error'; message: string };
+  { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; message: string };
 
 export type ServerHealth = 'unknown' | 'ok' | 'unreachable';
 

@@ -10,7 +10,11 @@ export function syncUrlWithStore(store: Store<AppState>): () => void {
   const write = (state: AppState) => {
     const fragment = encodeState(state);
     if (window.location.hash !== fragment) {
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${fragment}`);
+      window.history.replaceState(
+        window.history.state,
+        '',
+        `${window.location.pathname}${window.location.search}${fragment}`,
+      );
     }
   };
   const onHashChange = () => {

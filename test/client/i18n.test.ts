@@ -5,7 +5,8 @@ describe('messages', () => {
   it('has the same keys in Spanish and English, none empty', () => {
     expect(Object.keys(MESSAGES.en).sort()).toEqual(Object.keys(MESSAGES.es).sort());
     for (const [language, messages] of Object.entries(MESSAGES)) {
-      for (const [key, text] of Object.entries(messages)) expect(text.trim(), `${language} ${key}`).not.toBe('');
+      for (const [key, text] of Object.entries(messages))
+        expect(text.trim(), `${language} ${key}`).not.toBe('');
     }
   });
 

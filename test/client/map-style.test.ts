@@ -60,7 +60,9 @@ describe('buildMapStyle', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
     expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
-    const urls = Object.values(style.sources).flatMap((s) => ('data' in s && typeof s.data === 'string' ? [s.data] : []));
+    const urls = Object.values(style.sources).flatMap((s) =>
+      'data' in s && typeof s.data === 'string' ? [s.data] : [],
+    );
     expect(urls.sort()).toEqual([
       'http://atalaya.test/tiles/basemap/borders.geojson',
       'http://atalaya.test/tiles/basemap/coastline.geojson',
@@ -109,7 +111,9 @@ describe('buildMapStyle', () => {
   });
 
   it('colours regions by center id with a fallback, through one match expression', () => {
-    const paint = (layer(buildMapStyle(input()), MAP_LAYER_IDS.regionsFill) as { paint: Record<string, unknown> }).paint;
+    const paint = (
+      layer(buildMapStyle(input()), MAP_LAYER_IDS.regionsFill) as { paint: Record<string, unknown> }
+    ).paint;
     const match = paint['fill-color'] as unknown[];
     expect(match[0]).toBe('match');
     // 'match', input, 16 label/colour pairs, fallback.

@@ -46,7 +46,9 @@ describe('volcano labels', () => {
 
   it('names the monitored volcanoes first, then all of them as the map zooms in', () => {
     const names = (zoom: number) =>
-      (buildVolcanoLabels(at(zoom), volcanoes).props.data as Feature<Point, VolcanoProperties>[]).map((f) => f.properties.name);
+      (buildVolcanoLabels(at(zoom), volcanoes).props.data as Feature<Point, VolcanoProperties>[]).map(
+        (f) => f.properties.name,
+      );
     expect(names(MONITORED_VOLCANO_LABELS_MIN_ZOOM)).toEqual(['Cotopaxi']);
     expect(names(ALL_VOLCANO_LABELS_MIN_ZOOM)).toEqual(['Cotopaxi', 'Pasochoa']);
   });

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { OKABE_ITO, REGION_COLORS, hexToRgb, regionColor } from '../../client/map/region-palette.js';
 
 const root = new URL('../../', import.meta.url);
-const provinces = JSON.parse(readFileSync(new URL('data/provinces.geojson', root), 'utf8')) as FeatureCollection<
-  Polygon | MultiPolygon,
-  { name: string }
->;
+const provinces = JSON.parse(
+  readFileSync(new URL('data/provinces.geojson', root), 'utf8'),
+) as FeatureCollection<Polygon | MultiPolygon, { name: string }>;
 /** Province name → center id, from data/centers.csv (the same file the server seeds from). */
 const centerOfProvince = new Map<string, string>();
 for (const line of readFileSync(new URL('data/centers.csv', root), 'utf8').trim().split('\n').slice(1)) {

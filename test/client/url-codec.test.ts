@@ -78,7 +78,9 @@ describe('decodeState', () => {
   });
 
   it('keeps the known overlays of a layers list and drops unknown ids', () => {
-    expect(decodeState('#layers=regions,lasers,volcanoes').overlays).toEqual(new Set(['regions', 'volcanoes']));
+    expect(decodeState('#layers=regions,lasers,volcanoes').overlays).toEqual(
+      new Set(['regions', 'volcanoes']),
+    );
   });
 
   it('rejects views outside the Web Mercator range and malformed numbers', () => {

@@ -3,7 +3,15 @@
  * port with a fresh temporary database, and hands its URL to the tests. Stops it afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +101,9 @@ async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<voi
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (server.exitCode !== null) {
-      throw new Error(`server exited with code ${server.exitCode} before it was healthy; see test/artifacts/server.log`);
+      throw new Error(
+        `server exited with code ${server.exitCode} before it was healthy; see test/artifacts/server.log`,
+      );
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`);

@@ -50,9 +50,13 @@ describe('the map page', () => {
       expect(await rendered(page, 'provinces-line', 'code')).toHaveLength(24);
 
       const origin = new URL(baseUrl).origin;
-      const foreign = rec.requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
+      const foreign = rec.requests.filter(
+        (url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin,
+      );
       expect(foreign).toEqual([]);
-      expect(rec.requests).toEqual(expect.arrayContaining([`${origin}/api/regions`, `${origin}/tiles/basemap/land.geojson`]));
+      expect(rec.requests).toEqual(
+        expect.arrayContaining([`${origin}/api/regions`, `${origin}/tiles/basemap/land.geojson`]),
+      );
       expect(rec.errors).toEqual([]);
     } finally {
       await close();
@@ -78,7 +82,9 @@ describe('the map page', () => {
       await page.getByTestId('lang-en').click();
       await expect.poll(() => title.textContent()).toBe('Layers');
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
-      expect(await page.getByTestId('toggle-regions').locator('xpath=..').textContent()).toContain("Regional centers' areas");
+      expect(await page.getByTestId('toggle-regions').locator('xpath=..').textContent()).toContain(
+        "Regional centers' areas",
+      );
       expect(await page.evaluate(() => window.location.hash)).toContain('lang=en');
       await waitForMapIdle(page);
       await screenshot(page, 'map-1366x768-en');
@@ -107,17 +113,26 @@ describe('the map page', () => {
       expect(view.zoom).toBeCloseTo(8.5, 2);
       expect(view.center[0]).toBeCloseTo(-78.3, 3);
       expect(view.center[1]).toBeCloseTo(-0.9, 3);
-      expect(view).toMatchObject({ regions: 'none', provinces: 'none', centers: 'visible', volcanoes: 'visible' });
+      expect(view).toMatchObject({
+        regions: 'none',
+        provinces: 'none',
+        centers: 'visible',
+        volcanoes: 'visible',
+      });
       expect(await page.getByTestId('toggle-regions').isChecked()).toBe(false);
       expect(await page.getByTestId('toggle-volcanoes').isChecked()).toBe(true);
       expect(await page.locator('.sidebar h2').nth(1).textContent()).toBe('Layers');
       expect(await rendered(page, 'regions-fill', 'centerId')).toEqual([]);
-      expect(await rendered(page, 'volcanoes-circle', 'name')).toEqual(expect.arrayContaining(['Cotopaxi', 'Antisana']));
+      expect(await rendered(page, 'volcanoes-circle', 'name')).toEqual(
+        expect.arrayContaining(['Cotopaxi', 'Antisana']),
+      );
       await screenshot(page, 'map-link-restored-en');
 
       // Toggling a layer is written back to the link.
       await page.getByTestId('toggle-regions').check();
-      await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('layers=regions,centers,volcanoes');
+      await expect
+        .poll(() => page.evaluate(() => window.location.hash))
+        .toContain('layers=regions,centers,volcanoes');
     } finally {
       await close();
     }
@@ -128,7 +143,9 @@ describe('the map page', () => {
     try {
       const point = await page.evaluate(() => {
         const map = window.__atalaya!.map!;
-        const cotopaxi = map.queryRenderedFeatures({ layers: ['volcanoes-circle'] }).find((f) => f.properties.name === 'Cotopaxi');
+        const cotopaxi = map
+          .queryRenderedFeatures({ layers: ['volcanoes-circle'] })
+          .find((f) => f.properties.name === 'Cotopaxi');
         if (!cotopaxi || cotopaxi.geometry.type !== 'Point') return null;
         const { x, y } = map.project(cotopaxi.geometry.coordinates as [number, number]);
         const rect = map.getCanvas().getBoundingClientRect();

@@ -173,7 +173,7 @@ describe('validateBatch with a source that gives up (a body over the HTTP size l
   it.each(['csv', 'geojson', 'ndjson'] as const)(
     'reports the source’s format error as fatal for %s',
     async (format) => {
-        const tooBig = new IngestFormatError('too_large', [
+      const tooBig = new IngestFormatError('too_large', [
         { line: 0, field: null, message: 'the body exceeds 10 bytes' },
       ]);
       async function* body() {
