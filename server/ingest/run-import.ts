@@ -27,6 +27,11 @@ export interface ImportRequest {
   /** Who sends it, for the audit log. */
   actor: string;
   requestId?: string;
+  /**
+   * Called after the commit with the records the batch carried (readings and incidents only), so
+   * the rule evaluator sees new data within a second of its arrival. Never called on rollback.
+   */
+  onCommitted?: (records: readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[], kind: IngestKind) => void;
 }
 
 export interface ImportResult {
@@ -84,6 +89,8 @@ export async function runImport(
 ): Promise<ImportResult> {
   const { kind, format, mode } = request;
   let result: ImportResult | undefined;
+  const keep = request.onCommitted !== undefined && kind !== 'cameras';
+  const committedRecords: (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[] = [];
   try {
     await db.transaction(async (tx) => {
       const cameraRows =
@@ -102,6 +109,7 @@ export async function runImport(
         ...(kind === 'readings' ? { knownCameraIds: new Set(cameraIds.keys()) } : {}),
         ...(kind === 'cameras' ? { knownVolcanoGvps: new Set(volcanoRows.map((v) => v.gvp)) } : {}),
         sink: async (record) => {
+          if (keep) committedRecords.push(record as IngestRecordOf['readings'] | IngestRecordOf['incidents']);
           chunk.push(record);
           if (chunk.length >= CHUNK_ROWS) {
             const full = chunk;
@@ -138,5 +146,6 @@ export async function runImport(
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
   }
+  if (result?.committed && keep) request.onCommitted!(committedRecords, kind);
   return result!;
 }
