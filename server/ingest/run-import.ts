@@ -31,7 +31,10 @@ export interface ImportRequest {
    * Called after the commit with the records the batch carried (readings and incidents only), so
    * the rule evaluator sees new data within a second of its arrival. Never called on rollback.
    */
-  onCommitted?: (records: readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[], kind: IngestKind) => void;
+  onCommitted?: (
+    records: readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[],
+    kind: IngestKind,
+  ) => void;
 }
 
 export interface ImportResult {
