@@ -1,8 +1,10 @@
 /**
  * kill -9 of the server in the middle of a streamed batch: afterwards none of the batch is
- * visible, and when the client sends it again every row is there exactly once.
+ * visible, and when the client sends it again every row is there exactly once. Then SIGTERM
+ * stops the server cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -142,5 +144,12 @@ describe('kill -9 during a streamed ingest batch', () => {
     const second = await send();
     expect(second.body.stored).toMatchObject({ inserted: 0, unchanged: ROWS });
     expect(await visible()).toBe(ROWS);
+
+    // SIGTERM drains and closes the database: a clean exit, and the embedded directory's lock is released.
+    const exited = new Promise<number | null>((r) => server!.once('exit', (code) => r(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    server = undefined;
+    if (dataDir) expect(existsSync(path.join(dataDir, 'db.lock'))).toBe(false);
   }, 240_000);
 });
