@@ -42,6 +42,15 @@ export interface StagedBatch<T> {
 
 const empty = (): StoreCounts => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, conflicting: 0 });
 
+/** Rows as CSV text, a few thousand lines at a time. */
+async function* csvChunks<T>(
+  rows: readonly T[],
+  row: (r: T) => readonly CopyValue[],
+  per = 4096,
+): AsyncGenerator<string> {
+  for (let i = 0; i < rows.length; i += per) yield csvText(rows.slice(i, i + per).map(row));
+}
+
 interface FastPathSpec<T> {
   table: string;
   columns: readonly string[];
@@ -71,17 +80,18 @@ async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<S
     async append(rows) {
       if (rows.length === 0) return;
       counts.received += rows.length;
-      const csv = csvText(rows.map(spec.row));
+      // Formatting streams into COPY chunk by chunk, so the server parses while Node formats.
+      const csv = () => csvChunks(rows, spec.row);
       await tx.exec('SAVEPOINT atalaya_direct_copy');
       try {
-        await tx.copyFromCsv(spec.table, spec.columns, csv);
+        await tx.copyFromCsv(spec.table, spec.columns, csv());
         await tx.exec('RELEASE SAVEPOINT atalaya_direct_copy');
         counts.inserted += rows.length;
       } catch (error) {
         if (!(error instanceof IntegrityConstraintError) || error.constraint !== spec.keyConstraint)
           throw error;
         await tx.exec('ROLLBACK TO SAVEPOINT atalaya_direct_copy');
-        await tx.copyFromCsv(staging, spec.columns, csv);
+        await tx.copyFromCsv(staging, spec.columns, csv());
         staged += rows.length;
       }
     },
