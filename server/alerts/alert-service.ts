@@ -1,0 +1,803 @@
+/**
+ * The live side of the alert rules (issue "Alert rules"): one RuleEvaluator (server/rules) fed by ingest
+ * and by a sweep timer, its transitions written to `alerts` / `alert_events` and published to the SSE
+ * stream and any other listener (webhooks, CAP).
+ *
+ * - State lives in the database. The evaluator's whole state is snapshotted to
+ *   `rule_evaluator_snapshots` every few minutes and at stop; a start restores it and replays what was
+ *   stored since (readings are deduplicated by the evaluator per camera, incidents by id here), or with
+ *   no snapshot replays each rule's warm-up (ruleWarmupSeconds) of history. Transitions are written
+ *   once (alert_events_transition), so a restart loses no alert and duplicates none.
+ * - Evaluation is driven by ingest (`onCommitted`, passed to runImport: a new reading is evaluated as soon
+ *   as its batch commits) and a timer that ticks the evaluator `lagMs` behind the clock, so sweeps for
+ *   conditions that depend on time passing (silence, resolution) run within a second of being due.
+ * - Everything that touches the evaluator or writes alert_events runs in one queue, in order: event ids
+ *   are committed in increasing order, which is what lets an SSE client resume from Last-Event-ID.
+ * - An input that makes evaluation throw is logged and counted; the other inputs and rules go on.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from '../db/database.js';
+import {
+  actOnAlert,
+  alignAlert,
+  closeAlert,
+  eventsAfter,
+  openAlerts,
+  persistTransition,
+  recordEvaluations,
+  type AlertActionInput,
+  type AlertEventDto,
+} from '../db/alert-store.js';
+import {
+  cameraRefs,
+  incidentHistory,
+  listRules,
+  loadEvaluatorSnapshot,
+  readingHistory,
+  regionsOfPoints,
+  ruleReferences,
+  saveEvaluatorSnapshot,
+  seedRules,
+} from '../db/rule-store.js';
+import type { IngestKind, IngestRecordOf } from '../ingest/record-schemas.js';
+import type { Logger } from '../logger.js';
+import type { AlertTransition, AlertView } from '../rules/alert-slot.js';
+import { QUALITY_CODES } from '../rules/camera-feed.js';
+import { loadRulesYaml } from '../rules/load-rules-yaml.js';
+import { isOpenPhase } from '../rules/rule-engine.js';
+import { RuleEvaluator, ruleFingerprint, type EvaluatorSnapshot } from '../rules/rule-evaluator.js';
+import type { IncidentInput } from '../rules/rule-inputs.js';
+import { ruleWarmupSeconds, type StoredRule } from '../rules/rule-schema.js';
+import type { CameraRef } from '../rules/scope.js';
+import { alertPlace } from './alert-geometry.js';
+import { asStoredReal } from './alert-stored-real.js';
+import { AlertStream } from './alert-stream.js';
+
+export const DEFAULT_RULES_FILE = path.resolve(import.meta.dirname, '../../data/rules.yaml');
+export const SERVICE_SNAPSHOT_FORMAT = 'atalaya.alert-service';
+const SERVICE_SNAPSHOT_VERSION = 1;
+/** History is read back in slices of this many ms, so a long warm-up never holds it all at once. */
+const REPLAY_SLICE_MS = 6 * 3_600_000;
+/** Transitions written per transaction during a replay. */
+const PERSIST_CHUNK = 500;
+
+export interface AlertServiceOptions {
+  db: Database;
+  log: Logger;
+  /** Seeds an empty `alert_rules` on the first start (audited as actor `seed`); null seeds nothing. */
+  rulesFile?: string | null;
+  /** The wall clock, epoch ms. */
+  clock?: () => number;
+  /** How often the timer ticks the evaluator, ms (a tick with no sweep due costs nothing); 0: no timer. */
+  tickEveryMs?: number;
+  /** The evaluator runs this far behind the clock, so readings still in flight are not late, ms. */
+  lagMs?: number;
+  /** How often the evaluator's state is snapshotted (and open alerts reconciled), ms. */
+  snapshotEveryMs?: number;
+  /** A restart re-reads inputs stamped up to this long before the snapshot (late arrivals), ms. */
+  replayMarginMs?: number;
+  /** How often the camera registry (status, volcano, new cameras) is re-read, ms. */
+  cameraRefreshEveryMs?: number;
+  /** The sweep grid, seconds. */
+  sweepIntervalSeconds?: number;
+}
+
+/** What the service keeps in `rule_evaluator_snapshots.state`. */
+export interface AlertServiceSnapshot {
+  format: typeof SERVICE_SNAPSHOT_FORMAT;
+  version: typeof SERVICE_SNAPSHOT_VERSION;
+  evaluator: EvaluatorSnapshot;
+  /** Incidents already evaluated: [external id, epoch ms], so a retried batch does not count twice. */
+  seenIncidents: [string, number][];
+}
+
+export interface AlertServiceStatus {
+  running: boolean;
+  rules: number;
+  enabledRules: number;
+  cameras: number;
+  /** The evaluator's clock: its latest tick, ISO. */
+  evaluatedTo: string | null;
+  readings: number;
+  incidents: number;
+  sweeps: number;
+  transitions: number;
+  /** Inputs whose evaluation threw (logged with the input). */
+  evaluationErrors: number;
+  /** Transaction attempts that failed while writing transitions. */
+  persistErrors: number;
+  lastSnapshotAt: string | null;
+  streamClients: number;
+}
+
+type Committed = readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[];
+export type AlertListener = (events: readonly AlertEventDto[]) => void;
+
+export class AlertService {
+  readonly stream: AlertStream;
+  private readonly db: Database;
+  private readonly log: Logger;
+  private readonly clock: () => number;
+  private readonly lagMs: number;
+  private readonly tickEveryMs: number;
+  private readonly snapshotEveryMs: number;
+  private readonly replayMarginMs: number;
+  private readonly cameraRefreshEveryMs: number;
+  private readonly sweepIntervalSeconds: number;
+  private readonly rulesFile: string | null;
+
+  private evaluator: RuleEvaluator | null = null;
+  private rules: StoredRule[] = [];
+  private cameras = new Map<string, CameraRef>();
+  private readonly seenIncidents = new Map<string, number>();
+  /** Camera ids seen in readings but not in the registry (not looked up again). */
+  private readonly unregistered = new Set<string>();
+  /** The evaluator's clock: the argument of its latest tick. */
+  private evaluatedTo = -Infinity;
+  private queue: Promise<unknown> = Promise.resolve();
+  private ruleChanges: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private tickQueued = false;
+  private lastSnapshotMs = -Infinity;
+  private lastCameraRefreshMs = -Infinity;
+  private lastSweeps = 0;
+  private readonly listeners = new Set<AlertListener>();
+  private counters = { transitions: 0, evaluationErrors: 0, persistErrors: 0 };
+
+  constructor(options: AlertServiceOptions) {
+    this.db = options.db;
+    this.log = options.log;
+    this.clock = options.clock ?? Date.now;
+    this.lagMs = options.lagMs ?? 2000;
+    this.tickEveryMs = options.tickEveryMs ?? 1000;
+    this.snapshotEveryMs = options.snapshotEveryMs ?? 5 * 60_000;
+    this.replayMarginMs = options.replayMarginMs ?? 3_600_000;
+    this.cameraRefreshEveryMs = options.cameraRefreshEveryMs ?? 60_000;
+    this.sweepIntervalSeconds = options.sweepIntervalSeconds ?? 15;
+    this.rulesFile = options.rulesFile === undefined ? DEFAULT_RULES_FILE : options.rulesFile;
+    this.stream = new AlertStream((afterId, limit) => eventsAfter(this.db, afterId, limit));
+    this.listeners.add((events) => this.stream.publish(events));
+  }
+
+  /** Pass to runImport as `onCommitted`: evaluates the committed readings and incidents. */
+  readonly onCommitted = (records: Committed, kind: IngestKind): void => {
+    this.enqueue(() => this.ingestNow(records, kind)).catch((error: unknown) => {
+      this.log.error(
+        { err: error, kind, records: records.length },
+        'alert evaluation of an ingest batch failed',
+      );
+    });
+  };
+
+  /** Loads rules (seeding them on the first start), restores or warms up the evaluator, starts the timer. */
+  async start(): Promise<void> {
+    await this.enqueue(() => this.startNow());
+    if (this.tickEveryMs > 0) {
+      this.timer = setInterval(() => {
+        if (this.tickQueued) return;
+        this.tickQueued = true;
+        this.tick()
+          .catch((error: unknown) => this.log.error({ err: error }, 'alert sweep failed'))
+          .finally(() => (this.tickQueued = false));
+      }, this.tickEveryMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops the timer, finishes queued work, snapshots the evaluator and ends the SSE streams. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.enqueue(async () => {
+      if (this.evaluator) await this.snapshotNow();
+      this.evaluator = null;
+    });
+    this.stream.closeAll();
+  }
+
+  /** Runs the sweeps due `lagMs` behind the clock and writes what they change (the timer calls this). */
+  tick(): Promise<void> {
+    return this.enqueue(() => this.tickNow());
+  }
+
+  /** The service's clock, epoch ms. */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Resolves when everything queued so far is done. */
+  whenIdle(): Promise<void> {
+    return this.enqueue(async () => {});
+  }
+
+  /** Listens to every stored event (transitions and operator actions), in id order. */
+  subscribe(listener: AlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** An operator action, written (with its audit record) and published in event order. */
+  act(
+    alertId: number,
+    input: AlertActionInput,
+    ctx: { actor: string; requestId?: string | null },
+  ): Promise<AlertEventDto> {
+    return this.enqueue(async () => {
+      const event = await this.db.transaction((tx) =>
+        actOnAlert(tx, alertId, input, { ...ctx, nowMs: this.clock() }),
+      );
+      this.publish([event]);
+      return event;
+    });
+  }
+
+  /**
+   * Re-reads the rules after the API changed them: unchanged rules keep their state; new and edited rules
+   * are warmed up over their history first (outside the queue, so ingest is not held up), then swapped in;
+   * open alerts of edited, disabled or deleted rules are brought in line, by `actor`.
+   */
+  applyRuleChanges(actor: string): Promise<void> {
+    const run = this.ruleChanges.then(() => this.applyRuleChangesNow(actor));
+    this.ruleChanges = run.catch(() => undefined);
+    return run;
+  }
+
+  status(): AlertServiceStatus {
+    const ev = this.evaluator;
+    return {
+      running: ev !== null,
+      rules: this.rules.length,
+      enabledRules: this.rules.filter((r) => r.enabled).length,
+      cameras: this.cameras.size,
+      evaluatedTo: Number.isFinite(this.evaluatedTo) ? new Date(this.evaluatedTo).toISOString() : null,
+      readings: ev?.stats.readings ?? 0,
+      incidents: ev?.stats.incidents ?? 0,
+      sweeps: ev?.stats.sweeps ?? 0,
+      ...this.counters,
+      lastSnapshotAt: Number.isFinite(this.lastSnapshotMs)
+        ? new Date(this.lastSnapshotMs).toISOString()
+        : null,
+      streamClients: this.stream.size,
+    };
+  }
+
+  /** The evaluator's view of every alert it holds (tests and diagnostics). */
+  evaluatorAlerts(): AlertView[] {
+    return this.evaluator?.alerts() ?? [];
+  }
+
+  // ---------------------------------------------------------------- inside the queue
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async startNow(): Promise<void> {
+    if (this.evaluator) return;
+    await this.loadRules(true);
+    const now = this.clock();
+    const tickTo = now - this.lagMs;
+    const restored = await this.restoreSnapshot();
+    if (restored) {
+      const { evaluator, evaluatedTo, takenAt, freshRules } = restored;
+      this.evaluator = evaluator;
+      this.evaluatedTo = evaluatedTo;
+      const out: AlertTransition[] = [];
+      await this.replay(evaluator, this.seenIncidents, evaluatedTo - this.replayMarginMs, {
+        createdAfterMs: takenAt - this.replayMarginMs,
+        out,
+      });
+      this.tickEvaluator(evaluator, tickTo, out);
+      // Rules edited while the server was down restarted cold: theirs are written after their warm-up.
+      const freshIds = new Set(freshRules.map((r) => r.id));
+      await this.persistAll(out.filter((t) => !freshIds.has(t.ruleId)));
+      this.log.info(
+        { evaluatedTo: new Date(evaluatedTo).toISOString(), replayedTransitions: out.length },
+        'alert evaluator restored from its snapshot',
+      );
+      if (freshRules.length > 0) await this.swapInWarmRules(freshRules, tickTo);
+    } else {
+      const enabled = this.rules.filter((r) => r.enabled);
+      const warmupMs = Math.max(0, ...enabled.map((r) => ruleWarmupSeconds(r) * 1000));
+      const startMs = tickTo - warmupMs;
+      this.cameras = byId(await cameraRefs(this.db, { lastSeenBeforeMs: startMs }));
+      const evaluator = new RuleEvaluator({
+        rules: this.rules,
+        cameras: [...this.cameras.values()],
+        startMs,
+        sweepIntervalSeconds: this.sweepIntervalSeconds,
+      });
+      this.evaluator = evaluator;
+      const out: AlertTransition[] = [];
+      await this.replay(evaluator, this.seenIncidents, startMs, { out });
+      this.tickEvaluator(evaluator, tickTo, out);
+      // A rule's transitions before its own warm-up was complete are not trusted (its windows were not
+      // full); an alert still open from them is opened by the reconciliation below.
+      const trustedFrom = new Map(enabled.map((r) => [r.id, startMs + ruleWarmupSeconds(r) * 1000]));
+      await this.persistAll(trustedTransitions(out, trustedFrom));
+      this.log.info(
+        { from: new Date(startMs).toISOString(), transitions: out.length },
+        'alert evaluator warmed up from stored history (no snapshot)',
+      );
+    }
+    this.lastCameraRefreshMs = now;
+    await this.reconcile(null, 'restart', null);
+    await this.snapshotNow();
+  }
+
+  private async ingestNow(records: Committed, kind: IngestKind): Promise<void> {
+    const ev = this.evaluator;
+    if (!ev || records.length === 0) return; // stored; a later start replays them
+    const out: AlertTransition[] = [];
+    if (kind === 'readings') {
+      const readings = records as readonly IngestRecordOf['readings'][];
+      // A camera imported since the last refresh: learn its kind, volcano and region before its first reading.
+      const unknown = readings.filter(
+        (r) => !this.cameras.has(r.cameraExternalId) && !this.unregistered.has(r.cameraExternalId),
+      );
+      if (unknown.length > 0) {
+        await this.refreshCameras();
+        for (const r of unknown)
+          if (!this.cameras.has(r.cameraExternalId)) this.unregistered.add(r.cameraExternalId);
+      }
+      // In time order, as a replay of the same batch from the database would see it.
+      const order = readings
+        .map((r, i) => ({ r, t: Date.parse(r.ts), i }))
+        .sort((a, b) => a.t - b.t || a.i - b.i);
+      for (const { r, t } of order) {
+        try {
+          ev.ingestReadingValues(
+            r.cameraExternalId,
+            t,
+            asStoredReal(r.maxTempC),
+            r.meanTempC === null ? NaN : asStoredReal(r.meanTempC),
+            QUALITY_CODES[r.quality] ?? QUALITY_CODES.invalid,
+            out,
+          );
+        } catch (error) {
+          this.evaluationFailed(error, { reading: r });
+        }
+      }
+    } else if (kind === 'incidents') {
+      const fresh = (records as readonly IngestRecordOf['incidents'][])
+        .filter((i) => !this.seenIncidents.has(i.externalId))
+        .map((i) => ({ i, t: Date.parse(i.occurredAt) }))
+        .sort((a, b) => a.t - b.t);
+      // One point-in-region query per batch, and none when no rule counts incidents.
+      const regions = this.rules.some((r) => r.enabled && r.kind === 'incident_surge')
+        ? await regionsOfPoints(
+            this.db,
+            fresh.map(({ i }) => ({ lng: i.position[0], lat: i.position[1] })),
+          )
+        : [];
+      fresh.forEach(({ i, t }, k) => {
+        const input: IncidentInput = {
+          id: i.externalId,
+          tsMs: t,
+          category: i.category,
+          regionId: regions[k] ?? null,
+          lng: i.position[0],
+          lat: i.position[1],
+        };
+        this.seenIncidents.set(input.id, t);
+        try {
+          ev.ingestIncident(input, out);
+        } catch (error) {
+          this.evaluationFailed(error, { incident: input });
+        }
+      });
+    }
+    await this.persistAll(out);
+  }
+
+  private async tickNow(): Promise<void> {
+    const ev = this.evaluator;
+    if (!ev) return;
+    const now = this.clock();
+    if (now - this.lastCameraRefreshMs >= this.cameraRefreshEveryMs) {
+      this.lastCameraRefreshMs = now;
+      await this.refreshCameras();
+    }
+    const out: AlertTransition[] = [];
+    this.tickEvaluator(ev, now - this.lagMs, out);
+    await this.persistAll(out);
+    if (ev.stats.sweeps !== this.lastSweeps) {
+      this.lastSweeps = ev.stats.sweeps;
+      await this.recordOpenEvaluations(ev);
+      this.pruneSeenIncidents();
+    }
+    if (now - this.lastSnapshotMs >= this.snapshotEveryMs) {
+      await this.reconcile(null, 'periodic check', null);
+      await this.snapshotNow();
+    }
+  }
+
+  private tickEvaluator(ev: RuleEvaluator, toMs: number, out: AlertTransition[]): void {
+    if (!(toMs > this.evaluatedTo)) return;
+    try {
+      ev.tick(toMs, out);
+    } catch (error) {
+      this.evaluationFailed(error, { sweepTo: new Date(toMs).toISOString() });
+    }
+    this.evaluatedTo = toMs;
+  }
+
+  private evaluationFailed(error: unknown, input: object): void {
+    this.counters.evaluationErrors++;
+    this.log.error({ err: error, ...input }, 'rule evaluation threw; the other inputs go on');
+  }
+
+  /** Writes transitions of saved rules in order, a chunk per transaction, and publishes what is new. */
+  private async persistAll(transitions: readonly AlertTransition[]): Promise<void> {
+    for (let i = 0; i < transitions.length; i += PERSIST_CHUNK) {
+      const chunk = transitions.slice(i, i + PERSIST_CHUNK);
+      const events = await this.withRetry(() =>
+        this.db.transaction(async (tx) => {
+          const stored: AlertEventDto[] = [];
+          for (const t of chunk) {
+            if (!/^\d+$/.test(t.ruleId)) continue; // drafts are never stored
+            const e = await persistTransition(tx, t, alertPlace(t.scopeKey, t.kind));
+            if (e) stored.push(e);
+          }
+          return stored;
+        }),
+      );
+      this.counters.transitions += events.length;
+      this.publish(events);
+    }
+  }
+
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        this.counters.persistErrors++;
+        if (attempt >= 3) throw error;
+        this.log.warn({ err: error, attempt }, 'writing alert transitions failed; retrying');
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+
+  private publish(events: readonly AlertEventDto[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.log.error({ err: error }, 'an alert listener threw');
+      }
+    }
+  }
+
+  /**
+   * Makes the open alerts in the database agree with the evaluator: rows it no longer holds open are
+   * closed, alerts it holds open without a row are opened. `ruleIds` null: every rule.
+   */
+  private async reconcile(
+    ruleIds: ReadonlySet<string> | null,
+    reason: string,
+    actor: string | null,
+  ): Promise<void> {
+    const ev = this.evaluator;
+    if (!ev) return;
+    const views = ev
+      .alerts()
+      .filter((v) => isOpenPhase(v.state) && /^\d+$/.test(v.ruleId) && (!ruleIds || ruleIds.has(v.ruleId)));
+    const openInEvaluator = new Set(views.map((v) => `${v.ruleId}\u0000${v.scopeKey}`));
+    const stored = await openAlerts(this.db, ruleIds ? [...ruleIds].map(Number) : undefined);
+    const storedKeys = new Set(stored.map((a) => `${a.ruleId}\u0000${a.scopeKey}`));
+    const toClose = stored.filter((a) => !openInEvaluator.has(`${a.ruleId}\u0000${a.scopeKey}`));
+    const toAlign = views.filter(
+      (v) =>
+        !storedKeys.has(`${v.ruleId}\u0000${v.scopeKey}`) ||
+        stored.some((a) => String(a.ruleId) === v.ruleId && a.scopeKey === v.scopeKey && a.state !== v.state),
+    );
+    if (toClose.length === 0 && toAlign.length === 0) return;
+    const at = Number.isFinite(this.evaluatedTo) ? this.evaluatedTo : this.clock();
+    const events = await this.db.transaction(async (tx) => {
+      const out: AlertEventDto[] = [];
+      for (const a of toClose) {
+        const e = await closeAlert(tx, a.id, at, reason, actor);
+        if (e) out.push(e);
+      }
+      for (const v of toAlign) {
+        const e = await alignAlert(tx, v, at, reason, actor, alertPlace(v.scopeKey, v.kind));
+        if (e) out.push(e);
+      }
+      return out;
+    });
+    if (events.length > 0) this.log.info({ reason, events: events.length }, 'open alerts reconciled');
+    this.publish(events);
+  }
+
+  private async recordOpenEvaluations(ev: RuleEvaluator): Promise<void> {
+    const open = ev
+      .alerts()
+      .filter((v) => isOpenPhase(v.state) && v.lastEvalAt !== null && /^\d+$/.test(v.ruleId))
+      .map((v) => ({
+        ruleId: Number(v.ruleId),
+        scopeKey: v.scopeKey,
+        lastEvalMs: v.lastEvalAt!,
+        lastValue: v.lastValue !== null && Number.isFinite(v.lastValue) ? v.lastValue : null,
+      }));
+    if (open.length > 0) await this.db.transaction((tx) => recordEvaluations(tx, open));
+  }
+
+  private async snapshotNow(): Promise<void> {
+    const ev = this.evaluator;
+    if (!ev) return;
+    const state: AlertServiceSnapshot = {
+      format: SERVICE_SNAPSHOT_FORMAT,
+      version: SERVICE_SNAPSHOT_VERSION,
+      evaluator: ev.snapshot(),
+      seenIncidents: [...this.seenIncidents],
+    };
+    const evaluatedTo = Number.isFinite(this.evaluatedTo) ? this.evaluatedTo : ev.startMs;
+    await saveEvaluatorSnapshot(this.db, evaluatedTo, JSON.stringify(state));
+    this.lastSnapshotMs = this.clock();
+  }
+
+  private async restoreSnapshot(): Promise<{
+    evaluator: RuleEvaluator;
+    evaluatedTo: number;
+    takenAt: number;
+    freshRules: StoredRule[];
+  } | null> {
+    const stored = await loadEvaluatorSnapshot(this.db);
+    if (!stored) return null;
+    try {
+      const state = JSON.parse(stored.state) as AlertServiceSnapshot;
+      if (state.format !== SERVICE_SNAPSHOT_FORMAT || state.version !== SERVICE_SNAPSHOT_VERSION) {
+        throw new RangeError(
+          `unknown snapshot ${JSON.stringify({ format: state.format, version: state.version })}`,
+        );
+      }
+      const replayFrom = stored.evaluatedToMs - this.replayMarginMs;
+      this.cameras = byId(await cameraRefs(this.db, { lastSeenBeforeMs: replayFrom }));
+      const evaluator = RuleEvaluator.restore(state.evaluator, {
+        rules: this.rules,
+        cameras: [...this.cameras.values()],
+      });
+      this.seenIncidents.clear();
+      for (const [id, t] of state.seenIncidents) this.seenIncidents.set(id, t);
+      const saved = new Map(state.evaluator.rules.map((r) => [r.id, r.fingerprint]));
+      const freshRules = this.rules.filter((r) => r.enabled && saved.get(r.id) !== ruleFingerprint(r));
+      return { evaluator, evaluatedTo: stored.evaluatedToMs, takenAt: stored.takenAt.getTime(), freshRules };
+    } catch (error) {
+      this.log.warn({ err: error }, 'the alert evaluator snapshot cannot be used; warming up from history');
+      return null;
+    }
+  }
+
+  /**
+   * Feeds stored inputs after `afterMs` into an evaluator in time order (readings before incidents at
+   * equal times, as backtests do), slice by slice. Readings the evaluator already has are dropped by it;
+   * incidents already seen are skipped. With `createdAfterMs`, incidents stored after that instant are
+   * fed too, whatever their time (late arrivals). Returns the latest input time fed.
+   */
+  private async replay(
+    ev: RuleEvaluator,
+    seen: Map<string, number>,
+    afterMs: number,
+    options: { createdAfterMs?: number; out: AlertTransition[] },
+  ): Promise<number> {
+    const needIncidents = this.rules.some((r) => r.enabled && r.kind === 'incident_surge');
+    let latest = afterMs;
+    let createdAfterMs = options.createdAfterMs;
+    for (let from = afterMs; ; from += REPLAY_SLICE_MS) {
+      const now = this.clock();
+      // The last slice is open-ended: whatever is stored by now, even stamped ahead of the clock.
+      const last = from + REPLAY_SLICE_MS >= now;
+      const range = last ? { afterMs: from } : { afterMs: from, toMs: from + REPLAY_SLICE_MS };
+      const readings = await readingHistory(this.db, range);
+      const incidents = needIncidents
+        ? (await incidentHistory(this.db, { ...range, createdAfterMs })).filter((i) => !seen.has(i.id))
+        : [];
+      createdAfterMs = undefined;
+      latest = Math.max(latest, this.feed(ev, readings, incidents, seen, options.out));
+      if (last) return latest;
+    }
+  }
+
+  private feed(
+    ev: RuleEvaluator,
+    r: Awaited<ReturnType<typeof readingHistory>>,
+    incidents: readonly IncidentInput[],
+    seen: Map<string, number>,
+    out: AlertTransition[],
+  ): number {
+    let i = 0;
+    let j = 0;
+    let latest = -Infinity;
+    const n = r.ts.length;
+    while (i < n || j < incidents.length) {
+      const tr = i < n ? r.ts[i]! : Infinity;
+      const ti = j < incidents.length ? incidents[j]!.tsMs : Infinity;
+      try {
+        if (tr <= ti) {
+          latest = tr;
+          ev.ingestReadingValues(r.cameraIds[r.camera[i]!]!, tr, r.maxC[i]!, r.meanC[i]!, r.quality[i]!, out);
+        } else {
+          const incident = incidents[j]!;
+          latest = Math.max(latest, ti);
+          if (!seen.has(incident.id)) {
+            seen.set(incident.id, ti);
+            ev.ingestIncident(incident, out);
+          }
+        }
+      } catch (error) {
+        this.evaluationFailed(
+          error,
+          tr <= ti ? { replayReadingAt: tr } : { replayIncident: incidents[j]!.id },
+        );
+      }
+      if (tr <= ti) i++;
+      else j++;
+    }
+    return latest;
+  }
+
+  private async loadRules(seed: boolean): Promise<void> {
+    if (seed && this.rulesFile) {
+      const text = await readFile(this.rulesFile, 'utf8');
+      const references = await ruleReferences(this.db);
+      const defs = loadRulesYaml(text, { source: path.basename(this.rulesFile), references });
+      const inserted = await seedRules(this.db, defs, 'seed');
+      if (inserted > 0) this.log.info({ rules: inserted, file: this.rulesFile }, 'alert rules seeded');
+    }
+    const records = await listRules(this.db);
+    for (const r of records) {
+      if (!r.rule)
+        this.log.error({ ruleId: r.id, issues: r.issues }, 'a stored alert rule is invalid; it is not run');
+    }
+    this.rules = records.flatMap((r) => (r.rule ? [r.rule] : []));
+  }
+
+  private async refreshCameras(): Promise<void> {
+    const ev = this.evaluator;
+    const refs = await cameraRefs(this.db);
+    const newIds = refs.filter((c) => !this.cameras.has(c.id)).map((c) => c.id);
+    // A camera new to the service: its silence counts from its latest stored reading.
+    const lastSeen =
+      newIds.length > 0
+        ? byId(await cameraRefs(this.db, { externalIds: newIds, lastSeenBeforeMs: this.clock() + 1 }))
+        : new Map<string, CameraRef>();
+    for (const c of refs) {
+      const old = this.cameras.get(c.id);
+      const ref = old
+        ? { ...c, lastSeenMs: old.lastSeenMs }
+        : { ...c, lastSeenMs: lastSeen.get(c.id)?.lastSeenMs ?? null };
+      if (
+        old &&
+        old.kind === ref.kind &&
+        old.status === ref.status &&
+        old.volcanoGvp === ref.volcanoGvp &&
+        old.centerId === ref.centerId
+      )
+        continue;
+      this.cameras.set(c.id, ref);
+      ev?.upsertCamera(ref);
+    }
+  }
+
+  private pruneSeenIncidents(): void {
+    const keepMs = Math.max(
+      3_600_000,
+      ...this.rules
+        .filter((r) => r.enabled && r.kind === 'incident_surge')
+        .map((r) => ruleWarmupSeconds(r) * 1000),
+    );
+    const cutoff = this.evaluatedTo - keepMs - this.replayMarginMs;
+    for (const [id, t] of this.seenIncidents) if (t < cutoff) this.seenIncidents.delete(id);
+  }
+
+  // ---------------------------------------------------------------- rule changes
+
+  private async applyRuleChangesNow(actor: string): Promise<void> {
+    const before = new Map(this.rules.map((r) => [r.id, r]));
+    await this.loadRules(false);
+    const ev = this.evaluator;
+    if (!ev) return;
+    const fresh = this.rules.filter((r) => {
+      const old = before.get(r.id);
+      return r.enabled && !(old && old.enabled && ruleFingerprint(old) === ruleFingerprint(r));
+    });
+    const gone = [...before.values()].filter(
+      (old) => old.enabled && !this.rules.some((r) => r.id === old.id && r.enabled),
+    );
+    // Warm the new and edited rules up outside the queue: a long history must not hold up ingest.
+    const warm = fresh.length > 0 ? await this.warmUp(fresh, this.clock() - this.lagMs) : null;
+    await this.enqueue(async () => {
+      if (!this.evaluator) return;
+      if (warm) await this.catchUpAndSwap(warm, fresh);
+      else this.evaluator.setRules(this.rules);
+      const changed = new Set([...fresh, ...gone].map((r) => r.id));
+      const reason = (id: string) =>
+        gone.some((g) => g.id === id) ? 'rule disabled or deleted' : 'rule changed';
+      for (const id of changed) await this.reconcile(new Set([id]), reason(id), actor);
+    });
+  }
+
+  /** Rules replayed over their warm-up of history up to `toMs`, in an evaluator of their own. */
+  private async warmUp(
+    rules: readonly StoredRule[],
+    toMs: number,
+  ): Promise<{ evaluator: RuleEvaluator; seen: Map<string, number>; toMs: number }> {
+    const warmupMs = Math.max(0, ...rules.map((r) => ruleWarmupSeconds(r) * 1000));
+    const startMs = toMs - warmupMs;
+    const cameras = await cameraRefs(this.db, { lastSeenBeforeMs: startMs });
+    const evaluator = new RuleEvaluator({
+      rules: [...rules],
+      cameras,
+      startMs,
+      sweepIntervalSeconds: this.sweepIntervalSeconds,
+    });
+    const seen = new Map<string, number>();
+    await this.replay(evaluator, seen, startMs, { out: [] });
+    return { evaluator, seen, toMs };
+  }
+
+  /** Brings a warmed-up evaluator level with the live one (inputs since), then moves its rules' state in. */
+  private async catchUpAndSwap(
+    warm: { evaluator: RuleEvaluator; seen: Map<string, number>; toMs: number },
+    fresh: readonly StoredRule[],
+  ): Promise<void> {
+    const live = this.evaluator!;
+    await this.replay(warm.evaluator, warm.seen, warm.toMs - this.replayMarginMs, {
+      createdAfterMs: warm.toMs - this.replayMarginMs,
+      out: [],
+    });
+    if (Number.isFinite(this.evaluatedTo)) warm.evaluator.tick(this.evaluatedTo);
+    const merged = live.snapshot();
+    const warmed = new Map(warm.evaluator.snapshot().rules.map((r) => [r.id, r]));
+    const freshIds = new Set(fresh.map((r) => r.id));
+    merged.rules = [
+      ...merged.rules.filter((r) => !freshIds.has(r.id)),
+      ...fresh.flatMap((r) => {
+        const w = warmed.get(r.id);
+        return w ? [w] : [];
+      }),
+    ];
+    this.evaluator = RuleEvaluator.restore(merged, {
+      rules: this.rules,
+      cameras: [...this.cameras.values()],
+    });
+  }
+
+  /** At start, rules edited while the server was down: warm them up and swap them in (inside the queue). */
+  private async swapInWarmRules(fresh: readonly StoredRule[], toMs: number): Promise<void> {
+    const warm = await this.warmUp(fresh, toMs);
+    await this.catchUpAndSwap(warm, fresh);
+  }
+}
+
+function byId(cameras: readonly CameraRef[]): Map<string, CameraRef> {
+  return new Map(cameras.map((c) => [c.id, c]));
+}
+
+/**
+ * Transitions at or after their rule's trusted time; an episode whose opening came before it is left out
+ * whole (the reconciliation opens it if it is still open).
+ */
+export function trustedTransitions(
+  transitions: readonly AlertTransition[],
+  trustedFrom: ReadonlyMap<string, number>,
+): AlertTransition[] {
+  const untrusted = new Set<string>();
+  const out: AlertTransition[] = [];
+  for (const t of transitions) {
+    const key = `${t.ruleId}\u0000${t.scopeKey}\u0000${t.episode}`;
+    if (untrusted.has(key)) continue;
+    if (t.at < (trustedFrom.get(t.ruleId) ?? -Infinity)) {
+      untrusted.add(key);
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
