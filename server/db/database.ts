@@ -35,6 +35,27 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/** A database whose statements outside transactions go through one Queryable; drivers add the rest. */
+export abstract class QueryableDatabase implements Database {
+  abstract readonly kind: DatabaseKind;
+  constructor(private readonly q: Queryable) {}
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    return this.q.query<Row>(sql, params);
+  }
+  exec(sql: string): Promise<void> {
+    return this.q.exec(sql);
+  }
+  copyFromCsv(
+    table: string,
+    columns: readonly string[],
+    csv: AsyncIterable<string> | string,
+  ): Promise<number> {
+    return this.q.copyFromCsv(table, columns, csv);
+  }
+  abstract transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  abstract close(): Promise<void>;
+}
+
 /** Exactly one row, or a DataIntegrityError naming what was expected. */
 export async function one<Row>(db: Queryable, sql: string, params?: readonly unknown[]): Promise<Row> {
   const rows = await db.query<Row>(sql, params);

@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { translateDriverError, assertIdentifier, type Database, type Queryable } from './database.js';
+import {
+  translateDriverError,
+  assertIdentifier,
+  QueryableDatabase,
+  type Database,
+  type Queryable,
+} from './database.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -75,24 +81,10 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-class PgDatabase implements Database {
+class PgDatabase extends QueryableDatabase {
   readonly kind = 'postgres' as const;
-  private readonly q: Queryable;
   constructor(private readonly pool: pg.Pool) {
-    this.q = wrap(pool);
-  }
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    return this.q.query<Row>(sql, params);
-  }
-  exec(sql: string): Promise<void> {
-    return this.q.exec(sql);
-  }
-  copyFromCsv(
-    table: string,
-    columns: readonly string[],
-    csv: AsyncIterable<string> | string,
-  ): Promise<number> {
-    return this.q.copyFromCsv(table, columns, csv);
+    super(wrap(pool));
   }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;

@@ -2,7 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { lockDataDir } from './data-dir-lock.js';
-import { translateDriverError, assertIdentifier, type Database, type Queryable } from './database.js';
+import {
+  translateDriverError,
+  assertIdentifier,
+  QueryableDatabase,
+  type Database,
+  type Queryable,
+} from './database.js';
 
 export interface PGliteOptions {
   /** Data directory on disk; undefined keeps the database in memory (tests). */
@@ -76,27 +82,13 @@ function wrap(target: PGlite | Transaction): Queryable {
   };
 }
 
-class PGliteDatabase implements Database {
+class PGliteDatabase extends QueryableDatabase {
   readonly kind = 'pglite' as const;
-  private readonly q: Queryable;
   constructor(
     readonly pg: PGlite,
     private readonly unlock: () => void = () => {},
   ) {
-    this.q = wrap(pg);
-  }
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    return this.q.query<Row>(sql, params);
-  }
-  exec(sql: string): Promise<void> {
-    return this.q.exec(sql);
-  }
-  copyFromCsv(
-    table: string,
-    columns: readonly string[],
-    csv: AsyncIterable<string> | string,
-  ): Promise<number> {
-    return this.q.copyFromCsv(table, columns, csv);
+    super(wrap(pg));
   }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     try {
