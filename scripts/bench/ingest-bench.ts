@@ -86,7 +86,7 @@ const CHUNK = 50_000;
 async function bench(
   db: Database,
   label: string,
-  budgets: { readings: number; incidents: number },
+  budgets?: { readings: number; incidents: number },
 ): Promise<boolean> {
   await migrate(db);
   await db.exec('TRUNCATE thermal_readings, incidents, cameras CASCADE');
@@ -123,7 +123,7 @@ async function bench(
     name: `readings ingest, ${label} (${READINGS.toLocaleString('en-US')} rows)`,
     value: READINGS / copySeconds,
     unit: 'rows/s',
-    budget: { value: budgets.readings, better: 'higher' },
+    ...(budgets ? { budget: { value: budgets.readings, better: 'higher' as const } } : {}),
     baseline: { name: 'row-by-row INSERT', value: BASELINE_ROWS / baseSeconds },
   });
 
@@ -153,7 +153,7 @@ async function bench(
     name: `incidents ingest, ${label} (${INCIDENTS.toLocaleString('en-US')} rows)`,
     value: INCIDENTS / incSeconds,
     unit: 'rows/s',
-    budget: { value: budgets.incidents, better: 'higher' },
+    ...(budgets ? { budget: { value: budgets.incidents, better: 'higher' as const } } : {}),
     baseline: { name: 'row-by-row INSERT', value: BASELINE_ROWS / baseIncSeconds },
   });
   return ok1 && ok2;
@@ -182,10 +182,10 @@ export async function ingestBench(): Promise<boolean> {
       'SKIP  PostgreSQL ingest: set BENCH_DATABASE_URL (or DATABASE_URL) to measure the budgeted figures',
     );
   }
-  // The embedded database has no stated budget; its figures are printed against the same targets for comparison.
+  // The embedded database has no stated budget: its figures are printed for comparison.
   const lite = await openPGlite();
   try {
-    await bench(lite, 'embedded PGlite', { readings: 100_000, incidents: 50_000 });
+    await bench(lite, 'embedded PGlite');
   } finally {
     await lite.close();
   }

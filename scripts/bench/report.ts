@@ -6,8 +6,8 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-  /** The budget and whether more or less is better. */
-  budget: { value: number; better: 'higher' | 'lower' };
+  /** The budget and whether more or less is better; none for a figure printed for comparison only. */
+  budget?: { value: number; better: 'higher' | 'lower' };
   baseline?: { name: string; value: number };
 }
 
@@ -15,11 +15,14 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('e
 
 /** Prints the figure and returns whether it met its budget. */
 export function report(f: Figure): boolean {
-  const ok = f.budget.better === 'higher' ? f.value >= f.budget.value : f.value <= f.budget.value;
-  const budget = `budget ${f.budget.better === 'higher' ? '≥' : '≤'} ${fmt(f.budget.value)} ${f.unit}`;
+  const b = f.budget;
+  const ok = !b || (b.better === 'higher' ? f.value >= b.value : f.value <= b.value);
+  const budget = b ? `budget ${b.better === 'higher' ? '≥' : '≤'} ${fmt(b.value)} ${f.unit}` : 'no budget';
   const baseline = f.baseline
     ? `; baseline ${f.baseline.name} ${fmt(f.baseline.value)} ${f.unit}, ratio ${(f.value / f.baseline.value).toFixed(2)}×`
     : '';
-  console.log(`${ok ? 'PASS' : 'MISS'}  ${f.name}: ${fmt(f.value)} ${f.unit} (${budget}${baseline})`);
+  console.log(
+    `${!b ? 'INFO' : ok ? 'PASS' : 'MISS'}  ${f.name}: ${fmt(f.value)} ${f.unit} (${budget}${baseline})`,
+  );
   return ok;
 }
