@@ -718,7 +718,13 @@ export class AlertService {
       else this.evaluator.setRules(this.rules);
       const changed = new Set([...fresh, ...gone].map((r) => r.id));
       const reason = (id: string) =>
-        gone.some((g) => g.id === id) ? 'rule disabled or deleted' : 'rule changed';
+        gone.some((g) => g.id === id)
+          ? 'rule disabled or deleted'
+          : before.get(id)?.enabled === false
+            ? 'rule enabled'
+            : before.has(id)
+              ? 'rule changed'
+              : 'rule created';
       for (const id of changed) await this.reconcile(new Set([id]), reason(id), actor);
     });
   }

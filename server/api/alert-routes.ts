@@ -102,15 +102,10 @@ const AlertQuery = z
 
 const StreamQuery = z
   .object({
-    lastEventId: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .openapi({
-        type: 'integer',
-        description: 'Resume after this event (for clients that cannot send Last-Event-ID)',
-      }),
+    lastEventId: z.coerce.number().int().min(0).optional().openapi({
+      type: 'integer',
+      description: 'Resume after this event (for clients that cannot send Last-Event-ID)',
+    }),
   })
   .strict();
 

@@ -191,7 +191,10 @@ export async function listAlerts(
   if (f.scopeKey !== undefined) add((p) => `a.scope_key = ${p}`, f.scopeKey);
   if (f.since) add((p) => `a.updated_at >= ${p}`, f.since);
   if (f.bbox)
-    add((p) => `ST_Intersects(a.geom, ST_MakeEnvelope(${p}[1], ${p}[2], ${p}[3], ${p}[4], 4326))`, f.bbox);
+    add((p) => {
+      const b = `(${p}::float8[])`;
+      return `ST_Intersects(a.geom, ST_MakeEnvelope(${b}[1], ${b}[2], ${b}[3], ${b}[4], 4326))`;
+    }, f.bbox);
   if (f.acknowledged !== undefined)
     where.push(f.acknowledged ? 'a.acknowledged_at IS NOT NULL' : 'a.acknowledged_at IS NULL');
   if (f.assignedTo !== undefined) add((p) => `a.assigned_to = ${p}`, f.assignedTo);

@@ -55,6 +55,20 @@ export function createClock(startMs: number): FakeClock {
   };
 }
 
+/**
+ * Empties what the alert suites write (rules and, by cascade, alerts and events; readings, incidents,
+ * cameras, the evaluator snapshot), so each suite starts from a clean slate whatever ran before it.
+ */
+export async function resetAlertData(db: Database): Promise<void> {
+  await db.exec(`
+    DELETE FROM rule_evaluator_snapshots;
+    DELETE FROM alert_rules;
+    DELETE FROM thermal_readings;
+    DELETE FROM incidents;
+    DELETE FROM cameras;
+  `);
+}
+
 /** A whole hour one to two hours ahead of the real clock: a multiple of the 15 s sweep grid. */
 export function testEpoch(): number {
   return Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;

@@ -18,6 +18,7 @@ import {
   createTokens,
   insertCamera,
   openStream,
+  resetAlertData,
   post,
   readingsNdjson,
   S,
@@ -101,6 +102,7 @@ const summary = (events: EventRow[], origin: number) =>
 
 beforeAll(async () => {
   db = await alertTestDatabase();
+  await resetAlertData(db);
   tokens = await createTokens(db, 'alert-service');
   for (const id of ['ALS-A', 'ALS-R', 'ALS-C']) await insertCamera(db, { externalId: id, ...CAMERA_AT });
   await addRule('A', threshold('service test A', 'ALS-A'));
@@ -242,16 +244,18 @@ describe('restarts', () => {
     await harness.close();
     clock.set(B);
     let h = await startHarness(db, { clock: clock.now });
-    for (const s of steps(10, 100)) await feed(h, B + s * S, both(s));
-    // Graceful: stop (snapshot), start a new service on the same database, go on.
-    clock.set(B + 102 * S);
+    for (const s of steps(10, 60)) await feed(h, B + s * S, both(s));
+    // Graceful, while pending (since 50): stop (snapshot), start a new service on the same database.
+    clock.set(B + 62 * S);
     await h.close();
     h = await startHarness(db, { clock: clock.now });
-    for (const s of steps(110, 200)) await feed(h, B + s * S, both(s));
-    // Crash: the service goes without a snapshot (its last is from its start, at 102 s) and the readings
-    // of 210–230 s are committed while nothing evaluates them.
+    for (const s of steps(70, 180)) await feed(h, B + s * S, both(s));
+    // Crash after a whole episode (firing at 80, resolved at 140): the service goes without a snapshot
+    // (its last is from its start, at 62 s, still pending), and the readings of 190–230 s are committed
+    // while nothing evaluates them. The next start replays 70–230 s: the episode already stored must
+    // not come back as a second alert, and what happened while down must not be lost.
     await h.abandon();
-    await commitUnevaluated(db, steps(210, 230).flatMap(both));
+    await commitUnevaluated(db, steps(190, 230).flatMap(both));
     clock.set(B + 232 * S);
     h = await startHarness(db, { clock: clock.now });
     for (const s of steps(240, 300)) await feed(h, B + s * S, both(s));
