@@ -1,0 +1,235 @@
+/**
+ * Coverage out of Atalaya: counts and image quality as GeoTIFF (geotiff-encode.ts), gaps and
+ * sites as GeoJSON (RFC 7946) and CSV (RFC 4180).
+ */
+import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
+import type { CellRect, CoverageGrid } from './coverage-grid.js';
+import { ownerOf } from './coverage-grid.js';
+import { windowGeoTransform } from './dem-raster.js';
+import { DORI_CLASSES } from './dori.js';
+import type { RasterToEncode } from './geotiff-encode.js';
+import type { GapCluster } from './gap-polygons.js';
+import { cellOutline } from './gap-polygons.js';
+import type { Footprint } from './network-coverage.js';
+import { bestDoriAt } from './network-coverage.js';
+
+/**
+ * The owned cell behind each cell of a window of one tier (row-major): the cell itself where the
+ * tier owns it, else the finer cell at its centre. A coarse export over the corridor samples it.
+ */
+export function exportCells(grid: CoverageGrid, tier: number, rect: CellRect): Uint32Array {
+  const w = rect.col1 - rect.col0;
+  const h = rect.row1 - rect.row0;
+  if (!(w > 0 && h > 0)) throw new RangeError(`Empty export window ${JSON.stringify(rect)}`);
+  const out = new Uint32Array(w * h);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) out[r * w + c] = ownerOf(grid, tier, rect.col0 + c, rect.row0 + r);
+  }
+  return out;
+}
+
+/**
+ * How many counted cameras see each cell of a window of a tier: a UInt16 raster on the tier's
+ * grid, ready for encodeGeoTiff.
+ */
+export function countsRaster(grid: CoverageGrid, counts: Uint16Array, tier: number, rect: CellRect): RasterToEncode {
+  const cells = exportCells(grid, tier, rect);
+  const data = new Uint16Array(cells.length);
+  for (let i = 0; i < cells.length; i++) data[i] = counts[cells[i]!]!;
+  return rasterOn(grid, tier, rect, data);
+}
+
+/**
+ * The best image quality any counted camera gives at each cell of a window: the index into
+ * DORI_CLASSES (0 none or unseen, 1 detect … 4 identify), a Byte raster.
+ */
+export function bestDoriRaster(
+  grid: CoverageGrid,
+  footprints: Iterable<Footprint>,
+  tier: number,
+  rect: CellRect,
+): RasterToEncode {
+  const cells = exportCells(grid, tier, rect);
+  const unique = Uint32Array.from(new Set(cells)).sort();
+  const best = bestDoriAt(footprints, unique);
+  const at = new Map<number, number>();
+  unique.forEach((c, i) => at.set(c, best[i]!));
+  const data = Uint8Array.from(cells, (c) => at.get(c)!);
+  return rasterOn(grid, tier, rect, data);
+}
+
+function rasterOn(
+  grid: CoverageGrid,
+  tier: number,
+  rect: CellRect,
+  data: Uint8Array | Uint16Array,
+): RasterToEncode {
+  const t = grid.tiers[tier]!;
+  return {
+    width: rect.col1 - rect.col0,
+    height: rect.row1 - rect.row0,
+    data,
+    geoTransform: windowGeoTransform(t.geoTransform, {
+      col0: rect.col0,
+      row0: rect.row0,
+      width: rect.col1 - rect.col0,
+      height: rect.row1 - rect.row0,
+    }),
+    crs: t.crs,
+  };
+}
+
+/** Gaps as polygons of their cells, with rank, demand, area and centre. */
+export function gapsFeatureCollection(
+  grid: CoverageGrid,
+  gaps: readonly GapCluster[],
+  demandName: string,
+): FeatureCollection<MultiPolygon> {
+  return {
+    type: 'FeatureCollection',
+    features: gaps.map(
+      (g): Feature<MultiPolygon> => ({
+        type: 'Feature',
+        id: g.rank,
+        geometry: { type: 'MultiPolygon', coordinates: cellOutline(grid, g.cells) },
+        properties: {
+          rank: g.rank,
+          demand: round(g.demand, 3),
+          demandKind: demandName,
+          cells: g.cells.length,
+          areaKm2: round(g.areaM2 / 1e6, 4),
+          centroid: [round(g.centroid[0], 6), round(g.centroid[1], 6)],
+          bbox: g.bbox.map((v) => round(v, 6)),
+        },
+      }),
+    ),
+  };
+}
+
+/** Gaps as CSV: one row per gap. */
+export function gapsCsv(gaps: readonly GapCluster[], demandName: string): string {
+  return toCsv(
+    ['rank', 'demand_kind', 'demand', 'cells', 'area_km2', 'centroid_lon', 'centroid_lat', 'west', 'south', 'east', 'north'],
+    gaps.map((g) => [
+      g.rank,
+      demandName,
+      round(g.demand, 3),
+      g.cells.length,
+      round(g.areaM2 / 1e6, 4),
+      round(g.centroid[0], 6),
+      round(g.centroid[1], 6),
+      ...g.bbox.map((v) => round(v, 6)),
+    ]),
+  );
+}
+
+/** A row of the siting table. */
+export interface SitingRow {
+  rank: number;
+  lon: number;
+  lat: number;
+  azimuthDeg: number;
+  source: string;
+  label: string;
+  costUsd: number;
+  cumulativeCostUsd: number;
+  /** Demand this site adds to those before it. */
+  marginalGain: number;
+  marginalGainPct: number | null;
+  cumulativeCovered: number;
+  cumulativeCoveredPct: number | null;
+  /** Cells (and km²) of the area this site is the first to see. */
+  newCells: number;
+  newAreaKm2: number;
+}
+
+export const SITING_CSV_COLUMNS = [
+  'rank',
+  'lon',
+  'lat',
+  'azimuth_deg',
+  'source',
+  'label',
+  'cost_usd',
+  'cumulative_cost_usd',
+  'marginal_gain',
+  'marginal_gain_pct',
+  'cumulative_covered',
+  'cumulative_covered_pct',
+  'new_cells',
+  'new_area_km2',
+] as const;
+
+/** The ranked table as CSV. */
+export function sitingCsv(rows: readonly SitingRow[]): string {
+  return toCsv(
+    SITING_CSV_COLUMNS,
+    rows.map((r) => [
+      r.rank,
+      r.lon,
+      r.lat,
+      r.azimuthDeg,
+      r.source,
+      r.label,
+      r.costUsd,
+      r.cumulativeCostUsd,
+      r.marginalGain,
+      r.marginalGainPct,
+      r.cumulativeCovered,
+      r.cumulativeCoveredPct,
+      r.newCells,
+      r.newAreaKm2,
+    ]),
+  );
+}
+
+/** The chosen sites as points, with their row of the table. */
+export function sitesFeatureCollection(rows: readonly SitingRow[]): FeatureCollection<Point> {
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r) => ({
+      type: 'Feature',
+      id: r.rank,
+      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+      properties: { ...r },
+    })),
+  };
+}
+
+/** What each chosen site newly sees, one MultiPolygon per site. */
+export function newCoverageFeatureCollection(
+  grid: CoverageGrid,
+  rows: readonly SitingRow[],
+  newCells: readonly Uint32Array[],
+): FeatureCollection<MultiPolygon> {
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r, i) => ({
+      type: 'Feature',
+      id: r.rank,
+      geometry: { type: 'MultiPolygon', coordinates: cellOutline(grid, newCells[i] ?? []) },
+      properties: { rank: r.rank, newCells: r.newCells, newAreaKm2: r.newAreaKm2 },
+    })),
+  };
+}
+
+/** Names of the DORI classes as a GeoTIFF's band values mean them (for docs and the API). */
+export const DORI_BAND_VALUES = DORI_CLASSES.map((name, value) => ({ value, name }));
+
+/**
+ * RFC 4180 CSV: fields with a comma, quote or line break are quoted and quotes doubled; null is
+ * an empty field; lines end CRLF.
+ */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const field = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+}
+
+function round(v: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(v * k) / k;
+}
