@@ -7,6 +7,7 @@ import { render } from 'preact';
 import './styles.css';
 import { App } from './app.js';
 import { startHealthMonitor } from './data/health-monitor.js';
+import { startLayerDataLoader } from './data/layer-data-loader.js';
 import { loadReferenceData } from './data/load-reference-data.js';
 import './debug-handle.js';
 import { t } from './i18n.js';
@@ -34,7 +35,17 @@ app.subscribe((state, previous) => {
 
 void loadReferenceData(runtime);
 const health = startHealthMonitor(runtime);
+const loader = startLayerDataLoader(app, runtime);
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
-render(<App app={app} runtime={runtime} health={health} viewFromUrl={decoded.view !== undefined} />, root);
+render(
+  <App
+    app={app}
+    runtime={runtime}
+    health={health}
+    loader={loader}
+    viewFromUrl={decoded.view !== undefined}
+  />,
+  root,
+);

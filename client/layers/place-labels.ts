@@ -27,17 +27,36 @@ export const CENTERS_LABELLED_LEFT: ReadonlySet<string> = new Set(['santo_doming
 type CenterFeature = Feature<Point, CenterProperties>;
 type VolcanoFeature = Feature<Point, VolcanoProperties>;
 
+/**
+ * Ground elevation under a point with 3D terrain on (metres, already exaggerated as the map draws
+ * it), so that labels sit on the mountains instead of at sea level under them; `key` changes
+ * whenever the answers may have (new terrain tiles), so deck.gl recomputes the positions.
+ */
+export interface LabelElevation {
+  at(position: [number, number]): number;
+  key: number;
+}
+
+function labelPosition(
+  position: [number, number],
+  elevation: LabelElevation | null,
+): [number, number, number] {
+  return [position[0], position[1], elevation ? elevation.at(position) : 0];
+}
+
 /** City names next to the centers (layer 'centers-label'), shown with the centers overlay. */
 export function buildCenterLabels(
   state: Pick<AppState, 'overlays'>,
   centers: readonly CenterFeature[],
+  elevation: LabelElevation | null = null,
 ): TextLayer<CenterFeature> {
   return new TextLayer<CenterFeature>({
     ...LABEL_TEXT_PROPS,
     id: DECK_LAYER_IDS.centersLabel,
     data: centers as CenterFeature[],
     visible: state.overlays.has('centers'),
-    getPosition: (f) => f.geometry.coordinates as [number, number],
+    getPosition: (f) => labelPosition(f.geometry.coordinates as [number, number], elevation),
+    updateTriggers: { getPosition: [elevation?.key ?? 0] },
     getText: (f) => f.properties.city,
     getSize: (f) => (f.properties.kind === 'zonal' ? 12.5 : 11.5),
     getColor: [...MAP_THEME.label.text, 255],
@@ -54,6 +73,7 @@ export function buildCenterLabels(
 export function buildVolcanoLabels(
   state: Pick<AppState, 'overlays' | 'view'>,
   volcanoes: readonly VolcanoFeature[],
+  elevation: LabelElevation | null = null,
 ): TextLayer<VolcanoFeature> {
   const { zoom } = state.view;
   const data = volcanoes.filter((f) =>
@@ -64,7 +84,8 @@ export function buildVolcanoLabels(
     id: DECK_LAYER_IDS.volcanoesLabel,
     data,
     visible: state.overlays.has('volcanoes'),
-    getPosition: (f) => f.geometry.coordinates as [number, number],
+    getPosition: (f) => labelPosition(f.geometry.coordinates as [number, number], elevation),
+    updateTriggers: { getPosition: [elevation?.key ?? 0] },
     getText: (f) => f.properties.name,
     getSize: (f) => (f.properties.monitored ? 12 : 11),
     getColor: (f) =>

@@ -7,18 +7,22 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapboxOverlay } from '@deck.gl/mapbox';
+import type { PickingInfo } from '@deck.gl/core';
 import bbox from '@turf/bbox';
-import { t } from '../i18n.js';
-import { buildDeckLayers } from '../layers/deck-layers.js';
+import { formatNumber, t } from '../i18n.js';
+import { buildDeckLayers, type DensityLayerBuilder } from '../layers/deck-layers.js';
+import type { DensityCell } from '../layers/density-layer.js';
+import type { CameraCollection } from '../data/camera-features.js';
 import { emptyCollection, type ReferenceData } from '../data/reference-features.js';
 import type { AppState, Language, MapView, Selection } from '../state/app-state.js';
 import { readyData, type RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { findFeature } from '../data/find-feature.js';
 import { exposeTransformForDeck } from './deck-compat.js';
-import { CLICKABLE_LAYERS, MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
+import { CLICKABLE_LAYERS, DECK_LAYER_IDS, MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { pickSelection } from './pick-selection.js';
 import { buildMapStyle } from './map-style.js';
+import { drawStyleImage } from './style-images.js';
 import { FIT_PADDING, MAX_BOUNDS, VIEW_PRESETS, type ViewPresetId } from './view-presets.js';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -49,6 +53,11 @@ const EMPTY: ReferenceData = {
   volcanoes: emptyCollection(),
 };
 
+const EMPTY_CAMERAS: CameraCollection = emptyCollection();
+
+/** Pitch the map tilts to when 3D terrain is switched on, degrees. */
+const TERRAIN_PITCH = 55;
+
 /** The data the map shows now: what has loaded, empty collections for the rest. */
 function currentData(runtime: RuntimeState): ReferenceData {
   const d = runtime.datasets;
@@ -71,12 +80,15 @@ function mapLocale(language: Language): Record<string, string> {
 
 export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions): MapController {
   const basemapUrl = new URL('/tiles/basemap', window.location.origin).href;
+  const terrainUrl = new URL('/tiles/terrain/tiles.json', window.location.origin).href;
   const styleFor = (state: AppState, rt: RuntimeState) =>
     buildMapStyle({
       overlays: state.overlays,
       selection: state.selection,
       data: currentData(rt),
+      cameras: rt.cameras.data ?? EMPTY_CAMERAS,
       basemapUrl,
+      terrainUrl,
     });
 
   const initial = app.get();
@@ -98,7 +110,22 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   });
 
   exposeTransformForDeck(map);
-  const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
+  // The style has no sprite: camera symbols and cluster counts are drawn when first needed.
+  map.setMissingStyleImageResolver((id) => {
+    if (map.hasImage(id)) return;
+    const image = drawStyleImage(id, window.devicePixelRatio || 1);
+    if (!image) return;
+    map.addImage(
+      id,
+      { width: image.width, height: image.height, data: image.data },
+      { pixelRatio: image.pixelRatio },
+    );
+  });
+  const overlay = new MapboxOverlay({
+    interleaved: true,
+    layers: [],
+    getTooltip: (info: PickingInfo<DensityCell>) => densityTooltip(info, app.get().language),
+  });
   map.addControl(overlay);
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
@@ -110,18 +137,61 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     if (!styleLoaded) return;
     const state = app.get();
     const rt = runtime.get();
-    const inputs = [state.overlays, state.selection, rt.datasets];
+    const inputs = [state.overlays, state.selection, rt.datasets, rt.cameras.data];
     if (inputs.every((value, i) => value === lastStyleInputs[i])) return;
     lastStyleInputs = inputs;
     map.setStyle(styleFor(state, rt), { diff: true });
   };
+  let densityBuilder: DensityLayerBuilder | null = null;
+  let densityBuilderLoading = false;
   const syncDeck = () => {
-    overlay.setProps({ layers: buildDeckLayers(app.get(), currentData(runtime.get())) });
+    const state = app.get();
+    const rt = runtime.get();
+    if (state.overlays.has('density') && !densityBuilder && !densityBuilderLoading) {
+      densityBuilderLoading = true;
+      import('../layers/density-layer.js')
+        .then((module) => {
+          densityBuilder = module.buildDensityLayer;
+          syncDeck();
+        })
+        .catch((error: unknown) => console.warn('density layer:', error))
+        .finally(() => {
+          densityBuilderLoading = false;
+        });
+    }
+    overlay.setProps({
+      layers: buildDeckLayers(state, currentData(rt), rt.density.data, densityBuilder, labelElevation()),
+    });
   };
+  // Labels follow the 3D terrain: their elevation is read from the terrain MapLibre has loaded, and
+  // read again whenever the map settles with different ground under the labels (new DEM tiles).
+  let elevationKey = 0;
+  let elevationSignature = 0;
+  const elevationAt = (position: [number, number]) => map.queryTerrainElevation(position) ?? 0;
+  const labelElevation = () => (map.getTerrain() ? { at: elevationAt, key: elevationKey } : null);
+  map.on('idle', () => {
+    if (!map.getTerrain()) return;
+    const rt = runtime.get();
+    const points = [...currentData(rt).centers.features, ...currentData(rt).volcanoes.features];
+    const signature = points.reduce(
+      (sum, f) => sum + elevationAt(f.geometry.coordinates as [number, number]),
+      0,
+    );
+    // Only on a change, so the repaint this causes does not loop through 'idle'.
+    if (Math.abs(signature - elevationSignature) < 1) return;
+    elevationSignature = signature;
+    elevationKey += 1;
+    syncDeck();
+  });
   map.on('style.load', () => {
     styleLoaded = true;
     // What the constructor's style was built from; anything newer is applied by syncStyle now.
-    lastStyleInputs = [initial.overlays, initial.selection, initialRuntime.datasets];
+    lastStyleInputs = [
+      initial.overlays,
+      initial.selection,
+      initialRuntime.datasets,
+      initialRuntime.cameras.data,
+    ];
     syncStyle();
     syncDeck();
   });
@@ -132,11 +202,19 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     const c = map.getCenter();
     return { center: [c.lng, c.lat], zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch() };
   };
+  const readBounds = (): [number, number, number, number] => {
+    const b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  };
   map.on('moveend', () => {
     const view = readView();
+    runtime.set({ viewBounds: readBounds() });
     if (!sameView(view, app.get().view)) app.set({ view });
   });
-  if (!viewFromUrl) map.once('load', () => app.set({ view: readView() }));
+  map.once('load', () => {
+    runtime.set({ viewBounds: readBounds() });
+    if (!viewFromUrl) app.set({ view: readView() });
+  });
 
   const unsubscribeApp = app.subscribe((state, previous) => {
     if (state.view !== previous.view && !sameView(state.view, readView())) {
@@ -148,6 +226,12 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
         pitch: state.view.pitch,
       });
     }
+    if (state.overlays.has('terrain') !== previous.overlays.has('terrain')) {
+      // 3D terrain reads as relief only when the map is tilted; flat again when it goes off.
+      const on = state.overlays.has('terrain');
+      if (on && map.getPitch() < 30) map.easeTo({ pitch: TERRAIN_PITCH, duration: 800 });
+      if (!on && map.getPitch() > 0) map.easeTo({ pitch: 0, bearing: 0, duration: 800 });
+    }
     if (state.language !== previous.language) {
       map._locale = { ...map._locale, ...mapLocale(state.language) };
       map.removeControl(attribution);
@@ -158,8 +242,10 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     syncDeck();
   });
   const unsubscribeRuntime = runtime.subscribe((state, previous) => {
-    if (state.datasets !== previous.datasets) {
+    if (state.datasets !== previous.datasets || state.cameras.data !== previous.cameras.data) {
       syncStyle();
+      syncDeck();
+    } else if (state.density.data !== previous.density.data) {
       syncDeck();
     }
     if (state.health === 'ok' && previous.health === 'unreachable') reloadBasemap(map, basemapUrl);
@@ -169,13 +255,25 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
 
   map.on('click', (event) => {
     const { x, y } = event.point;
-    const hits = map.queryRenderedFeatures(
-      [
-        [x - 4, y - 4],
-        [x + 4, y + 4],
-      ],
-      { layers: CLICKABLE_LAYERS.filter((id) => map.getLayer(id)) },
-    );
+    const box: [[number, number], [number, number]] = [
+      [x - 4, y - 4],
+      [x + 4, y + 4],
+    ];
+    // A click on a cluster zooms to where it splits, instead of selecting.
+    const cluster = map.getLayer(MAP_LAYER_IDS.camerasClusterCircle)
+      ? map.queryRenderedFeatures(box, { layers: [MAP_LAYER_IDS.camerasClusterCircle] })[0]
+      : undefined;
+    if (cluster && cluster.geometry.type === 'Point') {
+      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE_IDS.cameras);
+      const center = cluster.geometry.coordinates as [number, number];
+      void source?.getClusterExpansionZoom(Number(cluster.properties['cluster_id'])).then((zoom) => {
+        map.easeTo({ center, zoom: Math.min(zoom + 0.5, 18), duration: 600 });
+      });
+      return;
+    }
+    const hits = map.queryRenderedFeatures(box, {
+      layers: CLICKABLE_LAYERS.filter((id) => map.getLayer(id)),
+    });
     app.set({ selection: pickSelection(hits) });
   });
   map.on('mousemove', (event) => {
@@ -186,7 +284,12 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
         [x + 4, y + 4],
       ],
       {
-        layers: [MAP_LAYER_IDS.volcanoesCircle, MAP_LAYER_IDS.centersCircle].filter((id) => map.getLayer(id)),
+        layers: [
+          MAP_LAYER_IDS.volcanoesCircle,
+          MAP_LAYER_IDS.centersCircle,
+          MAP_LAYER_IDS.camerasPoint,
+          MAP_LAYER_IDS.camerasClusterCircle,
+        ].filter((id) => map.getLayer(id)),
       },
     );
     map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
@@ -205,14 +308,14 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       });
     },
     focusSelection(selection) {
-      const data = currentData(runtime.get());
-      const feature = findFeature(data, selection);
+      const rt = runtime.get();
+      const feature = findFeature(currentData(rt), selection, rt.cameras.data);
       if (!feature) return;
       const padding = { ...FIT_PADDING, right: FIT_PADDING.right + 340 };
       if (feature.geometry.type === 'Point') {
         map.easeTo({
           center: feature.geometry.coordinates as [number, number],
-          zoom: Math.max(map.getZoom(), 8),
+          zoom: Math.max(map.getZoom(), selection.kind === 'camera' ? 15 : 8),
           duration: 600,
           padding,
         });
@@ -226,6 +329,15 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       unsubscribeRuntime();
       map.remove();
     },
+  };
+}
+
+/** The hover text of a density hexagon: its count, and that the data are synthetic when they are. */
+function densityTooltip(info: PickingInfo<DensityCell>, language: Language) {
+  if (!info.object || info.layer?.id !== DECK_LAYER_IDS.incidentDensity) return null;
+  return {
+    text: t(language, 'density.tooltip', { count: formatNumber(language, info.object.n) }),
+    className: 'deck-tooltip-atalaya',
   };
 }
 

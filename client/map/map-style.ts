@@ -14,7 +14,9 @@ import type {
   StyleSpecification,
 } from 'maplibre-gl';
 import type { AppState, OverlayId } from '../state/app-state.js';
+import type { CameraCollection } from '../data/camera-features.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import { cameraSectors } from './camera-sectors.js';
 import { MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { MAP_THEME } from './map-theme.js';
 import { REGION_COLORS, UNASSIGNED_REGION_COLOR } from './region-palette.js';
@@ -23,19 +25,35 @@ export interface MapStyleInput {
   overlays: AppState['overlays'];
   selection: AppState['selection'];
   data: ReferenceData;
+  /** The camera network (empty until the cameras overlay first loads it). */
+  cameras: CameraCollection;
   /** Absolute URL of the basemap folder, e.g. 'http://127.0.0.1:8080/tiles/basemap'. */
   basemapUrl: string;
+  /** Absolute URL of the terrain TileJSON, e.g. 'http://127.0.0.1:8080/tiles/terrain/tiles.json'. */
+  terrainUrl: string;
 }
+
+/** Cameras cluster up to this zoom; from the next one on each camera is drawn on its own. */
+export const CAMERA_CLUSTER_MAX_ZOOM = 12;
+/** Field-of-view sectors appear from this zoom (a 300 m sector is then ~40 px across). */
+export const CAMERA_FOV_MIN_ZOOM = 13;
+/** Vertical exaggeration of the 3D terrain: the Andes read as relief without looking like spikes. */
+export const TERRAIN_EXAGGERATION = 1.3;
 
 /** Credits of each source, shown by MapLibre's attribution control while the source is on screen. */
 export const SOURCE_ATTRIBUTION = {
   naturalEarth: 'Natural Earth',
   boundaries: 'INEC / OCHA',
   volcanoes: 'Smithsonian GVP',
+  terrain: 'SRTM, NASA',
 } as const;
 
 export function buildMapStyle(input: MapStyleInput): StyleSpecification {
-  const { overlays, selection, data, basemapUrl } = input;
+  const { overlays, selection, data, cameras, basemapUrl, terrainUrl } = input;
+  const terrainOn = overlays.has('terrain');
+  // Under the density hexagons the region colours would mix with the count colours: fainter then.
+  const regionFillOpacity = MAP_THEME.regionFillOpacity * (overlays.has('density') ? 0.35 : 1);
+  const cameraColor = cameraKindColorExpression();
   const visible = (overlay: OverlayId): 'visible' | 'none' => (overlays.has(overlay) ? 'visible' : 'none');
   const selected = (kind: NonNullable<AppState['selection']>['kind']): 'visible' | 'none' =>
     selection?.kind === kind ? 'visible' : 'none';
@@ -50,6 +68,21 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
       source: SOURCE_IDS.land,
       paint: { 'fill-color': MAP_THEME.land, 'fill-antialias': false },
     },
+    ...(terrainOn
+      ? [
+          {
+            id: MAP_LAYER_IDS.terrainHillshade,
+            type: 'hillshade',
+            source: SOURCE_IDS.hillshadeDem,
+            paint: {
+              'hillshade-exaggeration': 0.55,
+              'hillshade-shadow-color': '#05090D',
+              'hillshade-highlight-color': '#6F8194',
+              'hillshade-accent-color': '#141C24',
+            },
+          } satisfies LayerSpecification,
+        ]
+      : []),
     {
       id: MAP_LAYER_IDS.regionsFill,
       type: 'fill',
@@ -63,9 +96,9 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
           ['linear'],
           ['zoom'],
           5,
-          MAP_THEME.regionFillOpacity,
+          regionFillOpacity,
           9,
-          MAP_THEME.regionFillOpacity * 0.6,
+          regionFillOpacity * 0.6,
         ],
         'fill-antialias': false,
       },
@@ -115,6 +148,30 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
       paint: { 'line-color': MAP_THEME.countryBorder, 'line-width': 1, 'line-dasharray': [3, 2] },
     },
     {
+      id: MAP_LAYER_IDS.camerasFovFill,
+      type: 'fill',
+      source: SOURCE_IDS.cameraFov,
+      minzoom: CAMERA_FOV_MIN_ZOOM,
+      layout: { visibility: visible('cameras') },
+      paint: {
+        'fill-color': cameraColor,
+        'fill-opacity': ['match', ['get', 'status'], 'online', 0.1, 0.04],
+        'fill-antialias': false,
+      },
+    },
+    {
+      id: MAP_LAYER_IDS.camerasFovLine,
+      type: 'line',
+      source: SOURCE_IDS.cameraFov,
+      minzoom: CAMERA_FOV_MIN_ZOOM,
+      layout: { visibility: visible('cameras'), 'line-join': 'round' },
+      paint: {
+        'line-color': cameraColor,
+        'line-opacity': ['match', ['get', 'status'], 'online', 0.55, 0.3],
+        'line-width': 0.8,
+      },
+    },
+    {
       id: MAP_LAYER_IDS.provincesSelectedLine,
       type: 'line',
       source: SOURCE_IDS.provinces,
@@ -154,6 +211,59 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
         ],
         'circle-stroke-color': regionColor,
         'circle-stroke-width': 2.5,
+      },
+    },
+    {
+      id: MAP_LAYER_IDS.camerasClusterCircle,
+      type: 'circle',
+      source: SOURCE_IDS.cameras,
+      filter: ['has', 'point_count'],
+      layout: { visibility: visible('cameras') },
+      paint: {
+        'circle-color': MAP_THEME.camera.clusterFill,
+        'circle-opacity': 0.92,
+        'circle-radius': ['step', ['get', 'point_count'], 11, 10, 13, 50, 16, 200, 19, 1000, 23],
+        'circle-stroke-color': MAP_THEME.camera.clusterStroke,
+        'circle-stroke-width': 1.5,
+      },
+    },
+    {
+      id: MAP_LAYER_IDS.camerasClusterCount,
+      type: 'symbol',
+      source: SOURCE_IDS.cameras,
+      filter: ['has', 'point_count'],
+      layout: {
+        visibility: visible('cameras'),
+        'icon-image': ['concat', 'cluster-count:', ['get', 'point_count_abbreviated']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      },
+    },
+    {
+      id: MAP_LAYER_IDS.camerasSelectedCircle,
+      type: 'circle',
+      source: SOURCE_IDS.cameras,
+      filter: ['all', ['!', ['has', 'point_count']], ['==', ['get', 'externalId'], selectedId]],
+      layout: { visibility: selected('camera') },
+      paint: haloPaint(8),
+    },
+    {
+      id: MAP_LAYER_IDS.camerasPoint,
+      type: 'symbol',
+      source: SOURCE_IDS.cameras,
+      filter: ['!', ['has', 'point_count']],
+      layout: {
+        visibility: visible('cameras'),
+        'icon-image': ['concat', 'camera:', ['get', 'kind'], ':', ['get', 'status']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        // Working cameras on top where symbols overlap; thermal ones above all (they watch volcanoes).
+        'symbol-sort-key': [
+          '+',
+          ['match', ['get', 'status'], 'online', 10, 0],
+          ['match', ['get', 'kind'], 'thermal', 5, 0],
+        ],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], CAMERA_CLUSTER_MAX_ZOOM, 0.8, 16, 1.1],
       },
     },
     {
@@ -203,6 +313,7 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
   return {
     version: 8,
     name: 'Atalaya',
+    ...(terrainOn ? { terrain: { source: SOURCE_IDS.terrainDem, exaggeration: TERRAIN_EXAGGERATION } } : {}),
     sources: {
       [SOURCE_IDS.land]: {
         type: 'geojson',
@@ -227,9 +338,54 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
         data: data.volcanoes,
         attribution: SOURCE_ATTRIBUTION.volcanoes,
       },
+      [SOURCE_IDS.cameras]: {
+        type: 'geojson',
+        data: cameras,
+        cluster: true,
+        clusterMaxZoom: CAMERA_CLUSTER_MAX_ZOOM,
+        clusterRadius: 52,
+      },
+      [SOURCE_IDS.cameraFov]: { type: 'geojson', data: cameraSectors(cameras) },
+      // Terrain and hillshade read the same tiles through two sources: MapLibre warns that one
+      // source for both degrades the hillshade.
+      ...(terrainOn
+        ? {
+            [SOURCE_IDS.terrainDem]: {
+              type: 'raster-dem',
+              url: terrainUrl,
+              encoding: 'terrarium',
+              tileSize: 256,
+              attribution: SOURCE_ATTRIBUTION.terrain,
+            },
+            [SOURCE_IDS.hillshadeDem]: {
+              type: 'raster-dem',
+              url: terrainUrl,
+              encoding: 'terrarium',
+              tileSize: 256,
+            },
+          }
+        : {}),
     },
     layers,
   };
+}
+
+/** A 'match' on a camera's kind giving its colour (map-theme.ts). */
+function cameraKindColorExpression(): ExpressionSpecification {
+  const c = MAP_THEME.camera;
+  return [
+    'match',
+    ['get', 'kind'],
+    'dome',
+    c.dome,
+    'fixed',
+    c.fixed,
+    'ptz',
+    c.ptz,
+    'thermal',
+    c.thermal,
+    '#9AA5B1',
+  ];
 }
 
 /** A 'match' on the feature's center id giving its region colour (region-palette.ts). */

@@ -19,6 +19,20 @@ export const MAP_THEME = {
     otherFill: '#E8A08F',
     otherStroke: '#0B1620',
   },
+  /**
+   * Cameras: one Okabe–Ito colour per kind (distinct under the common colour-vision deficiencies)
+   * and one shape per kind as well, so kind never rests on colour alone (client/map/style-images.ts).
+   */
+  camera: {
+    dome: '#56B4E9',
+    fixed: '#E69F00',
+    ptz: '#009E73',
+    thermal: '#CC79A7',
+    outline: '#0B1620',
+    clusterFill: '#0E1B27',
+    clusterStroke: '#D6E4F0',
+    clusterText: '#F4F7FA',
+  },
   label: {
     text: [236, 241, 246] as [number, number, number],
     volcanoText: [255, 196, 186] as [number, number, number],

@@ -9,7 +9,7 @@ export interface RenderedHit {
 }
 
 /**
- * The first hit in CLICKABLE_LAYERS priority order (volcano, center, region, province), or null
+ * The first hit in CLICKABLE_LAYERS priority order (camera, volcano, center, region, province), or null
  * when the click hit nothing selectable (which clears the selection).
  */
 export function pickSelection(hits: readonly RenderedHit[]): Selection | null {
@@ -18,6 +18,8 @@ export function pickSelection(hits: readonly RenderedHit[]): Selection | null {
     if (!hit) continue;
     const p = hit.properties;
     switch (layer) {
+      case MAP_LAYER_IDS.camerasPoint:
+        return { kind: 'camera', id: String(p['externalId']) };
       case MAP_LAYER_IDS.volcanoesCircle:
         return { kind: 'volcano', id: String(p['gvpNumber']) };
       case MAP_LAYER_IDS.centersCircle:

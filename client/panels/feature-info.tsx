@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import type { CameraCollection, CameraProperties } from '../data/camera-features.js';
 import { findFeature } from '../data/find-feature.js';
 import type {
   CenterProperties,
@@ -16,17 +17,30 @@ import { formatNumber, t, volcanoTypeLabel } from '../i18n.js';
 import { MAP_THEME } from '../map/map-theme.js';
 import { regionColor } from '../map/region-palette.js';
 import type { Language, Selection } from '../state/app-state.js';
-import { shortName } from './layer-legend.js';
+import { CameraSymbol, shortName } from './layer-legend.js';
+import { SyntheticBadge } from './synthetic-badge.js';
 
 export interface FeatureInfoProps {
   language: Language;
   selection: Selection;
   data: ReferenceData;
+  /** The camera network, when loaded (for camera selections). */
+  cameras: CameraCollection | null;
+  /** Whether the camera network is still loading (a link that selects a camera). */
+  camerasLoading: boolean;
   onClose: () => void;
   onSelect: (selection: Selection) => void;
 }
 
-export function FeatureInfo({ language, selection, data, onClose, onSelect }: FeatureInfoProps) {
+export function FeatureInfo({
+  language,
+  selection,
+  data,
+  cameras,
+  camerasLoading,
+  onClose,
+  onSelect,
+}: FeatureInfoProps) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
@@ -35,10 +49,18 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const feature = findFeature(data, selection);
+  const feature = findFeature(data, selection, cameras);
   let title = selection.id;
-  let body: ComponentChildren = <p class="info-empty">{t(language, 'info.notFound')}</p>;
+  let body: ComponentChildren = (
+    <p class="info-empty">
+      {selection.kind === 'camera' && camerasLoading
+        ? t(language, 'status.loadingData')
+        : t(language, 'info.notFound')}
+    </p>
+  );
   let accent: string | undefined;
+  let synthetic = false;
+  let symbol: ComponentChildren = null;
   if (feature) {
     const props = feature.properties as unknown;
     const coordinates =
@@ -121,6 +143,66 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
         );
         break;
       }
+      case 'camera': {
+        const p = props as CameraProperties;
+        title = p.name;
+        accent = MAP_THEME.camera[p.kind];
+        synthetic = p.synthetic;
+        symbol = <CameraSymbol kind={p.kind} status={p.status} />;
+        const volcano = p.volcanoGvp
+          ? data.volcanoes.features.find((f) => f.properties.gvpNumber === p.volcanoGvp)
+          : undefined;
+        body = (
+          <Fields>
+            <Field label={t(language, 'camera.id')}>
+              <code>{p.externalId}</code>
+            </Field>
+            <Field label={t(language, 'camera.kind')}>{t(language, `camera.kind.${p.kind}`)}</Field>
+            <Field label={t(language, 'camera.status')}>
+              <span class={`status-text status-text--${p.status}`}>
+                {t(language, `camera.status.${p.status}`)}
+              </span>
+            </Field>
+            <Field label={t(language, 'camera.view')}>
+              {p.hfovDeg >= 360
+                ? t(language, 'camera.view.full')
+                : t(language, 'camera.view.sector', {
+                    azimuth: formatNumber(language, p.azimuthDeg, 1),
+                    hfov: formatNumber(language, p.hfovDeg, 1),
+                  })}
+            </Field>
+            <Field label={t(language, 'camera.vfovTilt')}>
+              {`${formatNumber(language, p.vfovDeg, 1)}° / ${formatNumber(language, p.tiltDeg, 1)}°`}
+            </Field>
+            <Field label={t(language, 'camera.range')}>{t(language, 'unit.m', { value: p.rangeM })}</Field>
+            <Field label={t(language, 'camera.mountHeight')}>
+              {t(language, 'unit.m', { value: formatNumber(language, p.mountHeightM, 1) })}
+            </Field>
+            <Field
+              label={t(language, 'camera.resolution')}
+            >{`${p.resolutionHPx} × ${p.resolutionVPx} px`}</Field>
+            <Field label={t(language, 'camera.installDate')}>{p.installDate ?? '—'}</Field>
+            <Field label={t(language, 'camera.unitCost')}>
+              {p.unitCostUsd === null ? '—' : `US$ ${formatNumber(language, p.unitCostUsd)}`}
+            </Field>
+            {p.volcanoGvp ? (
+              <Field label={t(language, 'camera.volcano')}>
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => onSelect({ kind: 'volcano', id: String(p.volcanoGvp) })}
+                >
+                  {volcano?.properties.name ?? String(p.volcanoGvp)}
+                </button>
+              </Field>
+            ) : null}
+            {coordinates ? (
+              <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field>
+            ) : null}
+          </Fields>
+        );
+        break;
+      }
       case 'province': {
         const p = props as ProvinceProperties;
         title = p.name;
@@ -158,7 +240,11 @@ export function FeatureInfo({ language, selection, data, onClose, onSelect }: Fe
     >
       <header class="info-header" style={accent ? { borderTopColor: accent } : undefined}>
         <div>
-          <p class="info-kind">{t(language, `info.kind.${selection.kind}`)}</p>
+          <p class="info-kind">
+            {symbol}
+            {t(language, `info.kind.${selection.kind}`)}
+            {synthetic ? <SyntheticBadge language={language} /> : null}
+          </p>
           <h2 class="info-title">{title}</h2>
         </div>
         <button

@@ -1,10 +1,31 @@
 /** The legend under each overlay's toggle: what the symbols mean, drawn with the map's own colours. */
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import {
+  CAMERA_KINDS,
+  CAMERA_STATUSES,
+  type CameraCollection,
+  type CameraKind,
+  type CameraStatus,
+} from '../data/camera-features.js';
+import { H3_EDGE_M } from '../data/density-query.js';
+import type { IncidentDensity } from '../data/incident-aggregates.js';
+import type { LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
-import { t } from '../i18n.js';
+import { formatNumber, t } from '../i18n.js';
+import { countGradientCss } from '../layers/count-color.js';
+import { CAMERA_FOV_MIN_ZOOM } from '../map/map-style.js';
 import { MAP_THEME } from '../map/map-theme.js';
 import { regionColor } from '../map/region-palette.js';
-import type { Language, OverlayId, Selection } from '../state/app-state.js';
+import { drawCameraIcon } from '../map/style-images.js';
+import {
+  INCIDENT_CATEGORIES,
+  type IncidentCategory,
+  type Language,
+  type OverlayId,
+  type Selection,
+} from '../state/app-state.js';
+import { SyntheticBadge } from './synthetic-badge.js';
 
 export interface LayerLegendProps {
   overlay: OverlayId;
@@ -12,10 +33,42 @@ export interface LayerLegendProps {
   data: Partial<ReferenceData>;
   selection: Selection | null;
   onSelect: (selection: Selection) => void;
+  cameras: LiveData<CameraCollection>;
+  density: LiveData<IncidentDensity>;
+  categories: ReadonlySet<IncidentCategory>;
+  onToggleCategory: (category: IncidentCategory) => void;
 }
 
-export function LayerLegend({ overlay, language, data, selection, onSelect }: LayerLegendProps) {
+export function LayerLegend({
+  overlay,
+  language,
+  data,
+  selection,
+  onSelect,
+  cameras,
+  density,
+  categories,
+  onToggleCategory,
+}: LayerLegendProps) {
   switch (overlay) {
+    case 'terrain':
+      return (
+        <div class="legend">
+          <p class="legend-note legend-note--first">{t(language, 'legend.terrain.note')}</p>
+          <p class="legend-note legend-note--warn">{t(language, 'legend.terrain.galapagos')}</p>
+        </div>
+      );
+    case 'cameras':
+      return <CameraLegend language={language} cameras={cameras} />;
+    case 'density':
+      return (
+        <DensityLegend
+          language={language}
+          density={density}
+          categories={categories}
+          onToggleCategory={onToggleCategory}
+        />
+      );
     case 'regions': {
       const regions = [...(data.regions?.features ?? [])].sort((a, b) =>
         shortName(a.properties.name).localeCompare(shortName(b.properties.name), 'es'),
@@ -154,6 +207,152 @@ export function LayerLegend({ overlay, language, data, selection, onSelect }: La
       );
     }
   }
+}
+
+function CameraLegend({ language, cameras }: { language: Language; cameras: LiveData<CameraCollection> }) {
+  const features = cameras.data?.features ?? [];
+  const synthetic = features.filter((f) => f.properties.synthetic).length;
+  const byStatus = (status: CameraStatus) => features.filter((f) => f.properties.status === status).length;
+  return (
+    <div class="legend">
+      <div class="legend-grid">
+        {CAMERA_KINDS.map((kind) => (
+          <LegendRow key={kind} symbol={<CameraSymbol kind={kind} status="online" />}>
+            {t(language, `camera.kind.${kind}`)}
+          </LegendRow>
+        ))}
+      </div>
+      <div class="legend-grid">
+        {CAMERA_STATUSES.map((status) => (
+          <LegendRow key={status} symbol={<CameraSymbol kind="dome" status={status} />}>
+            {t(language, `camera.status.${status}`)}
+            {features.length > 0 ? (
+              <span class="legend-count"> {formatNumber(language, byStatus(status))}</span>
+            ) : null}
+          </LegendRow>
+        ))}
+        <LegendRow
+          symbol={
+            <PointSymbol
+              radius={7}
+              fill={MAP_THEME.camera.clusterFill}
+              stroke={MAP_THEME.camera.clusterStroke}
+              strokeWidth={1.5}
+            />
+          }
+        >
+          {t(language, 'legend.cameras.cluster')}
+        </LegendRow>
+      </div>
+      {cameras.status === 'error' ? (
+        <p class="legend-note legend-note--error">{t(language, 'legend.cameras.error')}</p>
+      ) : features.length > 0 ? (
+        <p class="legend-note">
+          {t(language, 'legend.cameras.count', { count: features.length })}{' '}
+          {synthetic > 0 ? <SyntheticBadge language={language} /> : null}
+        </p>
+      ) : cameras.status === 'ready' ? (
+        <p class="legend-note">{t(language, 'legend.cameras.none')}</p>
+      ) : null}
+      <p class="legend-note">{t(language, 'legend.cameras.fov', { zoom: CAMERA_FOV_MIN_ZOOM })}</p>
+    </div>
+  );
+}
+
+function DensityLegend({
+  language,
+  density,
+  categories,
+  onToggleCategory,
+}: {
+  language: Language;
+  density: LiveData<IncidentDensity>;
+  categories: ReadonlySet<IncidentCategory>;
+  onToggleCategory: (category: IncidentCategory) => void;
+}) {
+  const data = density.data;
+  const max = data?.cells[0]?.n ?? 0;
+  const edge = data && data.res > 0 ? H3_EDGE_M[data.res] : undefined;
+  return (
+    <div class="legend">
+      <ul class="chip-list chip-list--categories" aria-label={t(language, 'legend.density.categories')}>
+        {INCIDENT_CATEGORIES.map((category) => {
+          const on = categories.has(category);
+          return (
+            <li key={category}>
+              <button
+                type="button"
+                class={`chip chip--category${on ? ' chip--active' : ''}`}
+                aria-pressed={on}
+                data-testid={`category-${category}`}
+                onClick={() => onToggleCategory(category)}
+              >
+                {t(language, `incident.category.${category}`)}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div class="ramp" aria-hidden={max === 0}>
+        <span class="ramp-bar" style={{ background: countGradientCss() }} />
+        <span class="ramp-labels">
+          <span>1</span>
+          <span>{max > 0 ? formatNumber(language, max) : '—'}</span>
+        </span>
+      </div>
+      <p class="legend-note">
+        {t(language, 'legend.density.scale')}
+        {edge
+          ? ` ${t(language, 'legend.density.cells', { res: data!.res, edge: formatEdge(language, edge) })}`
+          : ''}
+      </p>
+      {density.status === 'error' ? (
+        <p class="legend-note legend-note--error">{t(language, 'legend.density.error')}</p>
+      ) : data && data.total === 0 && density.status === 'ready' ? (
+        <p class="legend-note">
+          {t(language, categories.size === 0 ? 'legend.density.noCategory' : 'legend.density.empty')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function formatEdge(language: Language, metres: number): string {
+  return metres >= 1000
+    ? t(language, 'unit.km', { value: formatNumber(language, metres / 1000, metres < 10_000 ? 1 : 0) })
+    : t(language, 'unit.m', { value: Math.round(metres) });
+}
+
+/** A camera symbol exactly as the map draws it (the same canvas routine, style-images.ts). */
+export function CameraSymbol({
+  kind,
+  status,
+  size = 16,
+}: {
+  kind: CameraKind;
+  status: CameraStatus;
+  size?: number;
+}) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(size * ratio);
+    canvas.height = Math.round(size * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size, size);
+    drawCameraIcon(ctx, kind, status, size);
+  }, [kind, status, size]);
+  return (
+    <canvas
+      ref={ref}
+      class="camera-symbol"
+      style={{ width: `${size}px`, height: `${size}px` }}
+      aria-hidden="true"
+    />
+  );
 }
 
 /** 'ECU 911 Quito' → 'Quito': the prefix is the same for every center. */

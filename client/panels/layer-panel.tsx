@@ -3,18 +3,49 @@ import type { ReferenceData } from '../data/reference-features.js';
 import { t } from '../i18n.js';
 import { MAP_THEME } from '../map/map-theme.js';
 import type { ViewPresetId } from '../map/view-presets.js';
-import { OVERLAY_IDS, type AppState, type OverlayId, type Selection } from '../state/app-state.js';
+import {
+  OVERLAY_IDS,
+  type AppState,
+  type IncidentCategory,
+  type OverlayId,
+  type Selection,
+} from '../state/app-state.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { LayerLegend } from './layer-legend.js';
 
-/** The dataset whose loading state each overlay's toggle shows. */
-const OVERLAY_DATASET: Readonly<Record<OverlayId, keyof ReferenceData>> = {
-  regions: 'regions',
-  provinces: 'provinces',
-  centers: 'centers',
-  volcanoes: 'volcanoes',
-};
+/** Overlays in the order the sidebar lists them: reference layers, then the operational ones. */
+const SIDEBAR_ORDER: readonly OverlayId[] = [
+  'regions',
+  'provinces',
+  'centers',
+  'volcanoes',
+  'cameras',
+  'density',
+  'terrain',
+];
+
+/** Whether the data an overlay draws is loading or failed (null: neither, or nothing to load). */
+function overlayStatus(overlay: OverlayId, runtime: RuntimeState): 'loading' | 'error' | null {
+  const status = (() => {
+    switch (overlay) {
+      case 'regions':
+      case 'provinces':
+      case 'centers':
+      case 'volcanoes':
+        return runtime.datasets[overlay satisfies keyof ReferenceData].status;
+      case 'cameras':
+        return runtime.cameras.status;
+      case 'density':
+        return runtime.density.status === 'error' || runtime.histogram.status === 'error'
+          ? 'error'
+          : runtime.density.status;
+      case 'terrain':
+        return null;
+    }
+  })();
+  return status === 'loading' || status === 'error' ? status : null;
+}
 
 const PRESETS: readonly ViewPresetId[] = ['national', 'mainland', 'galapagos'];
 
@@ -28,6 +59,7 @@ export interface LayerPanelProps {
 
 export function LayerPanel({ app, state, runtime, onGoTo, onSelect }: LayerPanelProps) {
   const { language } = state;
+  const on = (overlay: OverlayId) => state.overlays.has(overlay);
   const data: Partial<ReferenceData> = {};
   for (const [key, dataset] of Object.entries(runtime.datasets)) {
     if (dataset.status === 'ready') Object.assign(data, { [key]: dataset.data });
@@ -38,6 +70,13 @@ export function LayerPanel({ app, state, runtime, onGoTo, onSelect }: LayerPanel
       if (overlays.has(overlay)) overlays.delete(overlay);
       else overlays.add(overlay);
       return { overlays };
+    });
+  const toggleCategory = (category: IncidentCategory) =>
+    app.set((s) => {
+      const categories = new Set(s.incidentCategories);
+      if (categories.has(category)) categories.delete(category);
+      else categories.add(category);
+      return { incidentCategories: categories };
     });
 
   return (
@@ -55,33 +94,37 @@ export function LayerPanel({ app, state, runtime, onGoTo, onSelect }: LayerPanel
       <section class="panel-section panel-section--grow">
         <h2 class="section-title">{t(language, 'layers.title')}</h2>
         <ul class="layer-list">
-          {OVERLAY_IDS.map((overlay) => {
-            const dataset = runtime.datasets[OVERLAY_DATASET[overlay]];
-            const on = state.overlays.has(overlay);
+          {SIDEBAR_ORDER.filter((overlay) => OVERLAY_IDS.includes(overlay)).map((overlay) => {
+            const status = overlayStatus(overlay, runtime);
+            const isOn = on(overlay);
             return (
-              <li key={overlay} class={`layer-item${on ? '' : ' layer-item--off'}`} data-overlay={overlay}>
+              <li key={overlay} class={`layer-item${isOn ? '' : ' layer-item--off'}`} data-overlay={overlay}>
                 <label class="layer-toggle">
                   <input
                     type="checkbox"
                     class="switch"
-                    checked={on}
+                    checked={isOn}
                     data-testid={`toggle-${overlay}`}
                     onChange={() => toggle(overlay)}
                   />
                   <span class="layer-name">{t(language, `overlay.${overlay}`)}</span>
-                  {dataset.status === 'loading' ? (
+                  {status === 'loading' ? (
                     <span class="layer-status">{t(language, 'layers.loading')}</span>
-                  ) : dataset.status === 'error' ? (
+                  ) : status === 'error' ? (
                     <span class="layer-status layer-status--error">{t(language, 'layers.error')}</span>
                   ) : null}
                 </label>
-                {on ? (
+                {isOn ? (
                   <LayerLegend
                     overlay={overlay}
                     language={language}
                     data={data}
                     selection={state.selection}
                     onSelect={onSelect}
+                    cameras={runtime.cameras}
+                    density={runtime.density}
+                    categories={state.incidentCategories}
+                    onToggleCategory={toggleCategory}
                   />
                 ) : null}
               </li>

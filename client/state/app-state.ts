@@ -12,13 +12,24 @@ export type Language = (typeof LANGUAGES)[number];
  * The overlays a user can switch on and off, in drawing order (bottom first). Each maps to one or
  * more MapLibre and deck.gl layers (client/map/layer-ids.ts). New overlays are added here.
  */
-export const OVERLAY_IDS = ['regions', 'provinces', 'centers', 'volcanoes'] as const;
+export const OVERLAY_IDS = [
+  'terrain',
+  'regions',
+  'provinces',
+  'density',
+  'cameras',
+  'centers',
+  'volcanoes',
+] as const;
 export type OverlayId = (typeof OVERLAY_IDS)[number];
 
-export const SELECTION_KINDS = ['region', 'center', 'volcano', 'province'] as const;
+export const SELECTION_KINDS = ['region', 'center', 'volcano', 'province', 'camera'] as const;
 export type SelectionKind = (typeof SELECTION_KINDS)[number];
 
-/** A selected feature: a region by its center id, a center by id, a volcano by GVP number, a province by code. */
+/**
+ * A selected feature: a region by its center id, a center by id, a volcano by GVP number, a province
+ * by code, a camera by its external id.
+ */
 export interface Selection {
   kind: SelectionKind;
   id: string;
@@ -35,11 +46,37 @@ export interface MapView {
   pitch: number;
 }
 
+/** Incident categories of the API (server/domain/types.ts), in the order the filter chips show them. */
+export const INCIDENT_CATEGORIES = [
+  'traffic',
+  'medical',
+  'fire',
+  'security',
+  'natural_hazard',
+  'other',
+] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+
+/** A time window [from, to) in milliseconds since the epoch. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/** How far back the thermal chart of a volcano looks. */
+export const THERMAL_RANGES = ['6h', '24h', '3d'] as const;
+export type ThermalRange = (typeof THERMAL_RANGES)[number];
+
 export interface AppState {
   view: MapView;
   overlays: ReadonlySet<OverlayId>;
   language: Language;
   selection: Selection | null;
+  /** Incident categories the density layer counts. */
+  incidentCategories: ReadonlySet<IncidentCategory>;
+  /** The density layer's time window; null for the whole span of the time slider. */
+  timeWindow: TimeWindow | null;
+  thermalRange: ThermalRange;
 }
 
 /** Mainland Ecuador and the Galápagos, [west, south, east, north] in degrees. */
@@ -53,6 +90,9 @@ export const DEFAULT_STATE: AppState = {
   overlays: new Set<OverlayId>(['regions', 'provinces', 'centers', 'volcanoes']),
   language: 'es',
   selection: null,
+  incidentCategories: new Set<IncidentCategory>(INCIDENT_CATEGORIES),
+  timeWindow: null,
+  thermalRange: '24h',
 };
 
 export function isOverlayId(value: string): value is OverlayId {
@@ -65,4 +105,12 @@ export function isLanguage(value: string): value is Language {
 
 export function isSelectionKind(value: string): value is SelectionKind {
   return (SELECTION_KINDS as readonly string[]).includes(value);
+}
+
+export function isIncidentCategory(value: string): value is IncidentCategory {
+  return (INCIDENT_CATEGORIES as readonly string[]).includes(value);
+}
+
+export function isThermalRange(value: string): value is ThermalRange {
+  return (THERMAL_RANGES as readonly string[]).includes(value);
 }

@@ -1,8 +1,14 @@
 /**
  * What the page knows at run time but does not put in links: the reference data as it loads, the
- * server's health, and whether the map has finished its first render.
+ * server's health, whether the map has finished its first render, and the data layers load on
+ * demand (cameras, incident density and its histogram).
  */
+import type { CameraCollection } from '../data/camera-features.js';
+import type { IncidentDensity, IncidentHistogram } from '../data/incident-aggregates.js';
+import { idle, type LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import { timeDomain } from '../data/density-query.js';
+import type { TimeWindow } from './app-state.js';
 
 export type Dataset<T> =
   { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; message: string };
@@ -15,6 +21,15 @@ export interface RuntimeState {
   /** ISO time of the last successful health check, for the banner. */
   lastHealthyAt: string | null;
   mapReady: boolean;
+  /** The map's visible bounds [west, south, east, north] after the last move; null before the first. */
+  viewBounds: [number, number, number, number] | null;
+  cameras: LiveData<CameraCollection>;
+  density: LiveData<IncidentDensity>;
+  histogram: LiveData<IncidentHistogram>;
+  /** The span of the time slider (data/density-query.ts, timeDomain). */
+  timeDomain: TimeWindow;
+  /** The time slider is animating its window. */
+  playing: boolean;
 }
 
 export const INITIAL_RUNTIME_STATE: RuntimeState = {
@@ -27,6 +42,12 @@ export const INITIAL_RUNTIME_STATE: RuntimeState = {
   health: 'unknown',
   lastHealthyAt: null,
   mapReady: false,
+  viewBounds: null,
+  cameras: idle(),
+  density: idle(),
+  histogram: idle(),
+  timeDomain: timeDomain(Date.now()),
+  playing: false,
 };
 
 /** The dataset's data when ready, else undefined. */

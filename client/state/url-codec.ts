@@ -2,20 +2,28 @@
  * The URL fragment that mirrors AppState, so that a link reproduces the screen:
  *
  *   #map=ZOOM/LAT/LNG[/BEARING/PITCH]&layers=regions,volcanoes&lang=en&sel=volcano:352050
+ *    &cat=traffic,fire&time=2026-11-16T05:00Z/2026-11-17T05:00Z&tr=6h
  *
  * `map` follows openstreetmap.org's zoom/lat/lng order. `layers` lists the visible overlays
  * (an empty value means none; a missing key means the defaults). Bearing and pitch are written
- * only when not zero. Unknown keys, unknown overlay ids and invalid values are ignored field by
+ * only when not zero. `cat` lists the incident categories the density layer counts (written only
+ * when not all), `time` its time window in UTC to the minute (absent: the whole slider), `tr` the
+ * thermal chart's range (absent: 24h). Unknown keys, unknown overlay ids and invalid values are ignored field by
  * field, so a damaged or outdated link still opens with whatever it got right.
  */
 import {
+  INCIDENT_CATEGORIES,
   OVERLAY_IDS,
+  isIncidentCategory,
   isLanguage,
   isOverlayId,
   isSelectionKind,
+  isThermalRange,
   type AppState,
+  type IncidentCategory,
   type MapView,
   type OverlayId,
+  type TimeWindow,
 } from './app-state.js';
 
 /** The fields a fragment carried validly; anything missing comes from the defaults. */
@@ -35,6 +43,12 @@ export function encodeState(state: AppState): string {
   fields.push(`layers=${OVERLAY_IDS.filter((id) => state.overlays.has(id)).join(',')}`);
   fields.push(`lang=${state.language}`);
   if (state.selection) fields.push(`sel=${state.selection.kind}:${encodeURIComponent(state.selection.id)}`);
+  if (state.incidentCategories.size < INCIDENT_CATEGORIES.length) {
+    fields.push(`cat=${INCIDENT_CATEGORIES.filter((c) => state.incidentCategories.has(c)).join(',')}`);
+  }
+  if (state.timeWindow)
+    fields.push(`time=${minuteIso(state.timeWindow.from)}/${minuteIso(state.timeWindow.to)}`);
+  if (state.thermalRange !== '24h') fields.push(`tr=${state.thermalRange}`);
   return `#${fields.join('&')}`;
 }
 
@@ -65,6 +79,15 @@ export function decodeState(fragment: string): DecodedState {
       const kind = value.slice(0, colon);
       const id = value.slice(colon + 1);
       if (colon > 0 && id !== '' && isSelectionKind(kind)) decoded.selection = { kind, id };
+    } else if (key === 'cat') {
+      // An empty value means no category; a list of only unknown ones is ignored like any bad field.
+      const known = value.split(',').filter(isIncidentCategory);
+      if (value === '' || known.length > 0) decoded.incidentCategories = new Set<IncidentCategory>(known);
+    } else if (key === 'time') {
+      const window = decodeWindow(value);
+      if (window) decoded.timeWindow = window;
+    } else if (key === 'tr') {
+      if (isThermalRange(value)) decoded.thermalRange = value;
     }
   }
   return decoded;
@@ -92,6 +115,21 @@ function decodeView(value: string): MapView | null {
   if (zoom < 0 || zoom > 22 || Math.abs(lat) > 85.05 || Math.abs(lng) > 180) return null;
   if (pitch < 0 || pitch > 85) return null;
   return { center: [lng, lat], zoom, bearing: ((((bearing + 180) % 360) + 360) % 360) - 180, pitch };
+}
+
+/** '2026-11-16T05:00Z': UTC to the minute (the slider snaps to hours, so nothing is lost). */
+function minuteIso(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16)}Z`;
+}
+
+function decodeWindow(value: string): TimeWindow | null {
+  const parts = value.split('/');
+  if (parts.length !== 2) return null;
+  const pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+  if (!parts.every((p) => pattern.test(p))) return null;
+  const [from, to] = parts.map((p) => Date.parse(p)) as [number, number];
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return null;
+  return { from, to };
 }
 
 /** Fixed decimals without trailing zeros, and never '-0'. */

@@ -3,7 +3,13 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import type { ReferenceData } from '../../client/data/reference-features.js';
 import { MAP_LAYER_IDS, OVERLAY_LAYERS, SOURCE_IDS } from '../../client/map/layer-ids.js';
-import { buildMapStyle, type MapStyleInput } from '../../client/map/map-style.js';
+import type { CameraCollection } from '../../client/data/camera-features.js';
+import {
+  CAMERA_CLUSTER_MAX_ZOOM,
+  TERRAIN_EXAGGERATION,
+  buildMapStyle,
+  type MapStyleInput,
+} from '../../client/map/map-style.js';
 import { OVERLAY_IDS, type OverlayId } from '../../client/state/app-state.js';
 
 function emptyData(): ReferenceData {
@@ -16,7 +22,9 @@ function input(overrides: Partial<MapStyleInput> = {}): MapStyleInput {
     overlays: new Set<OverlayId>(OVERLAY_IDS),
     selection: null,
     data: emptyData(),
+    cameras: { type: 'FeatureCollection', features: [] },
     basemapUrl: 'http://atalaya.test/tiles/basemap',
+    terrainUrl: 'http://atalaya.test/tiles/terrain/tiles.json',
     ...overrides,
   };
 }
@@ -38,16 +46,23 @@ describe('buildMapStyle', () => {
     expect(ids).toEqual([
       'background',
       'land-fill',
+      'terrain-hillshade',
       'regions-fill',
       'provinces-fill',
       'provinces-line',
       'regions-line',
       'coastline-line',
       'country-borders-line',
+      'cameras-fov-fill',
+      'cameras-fov-line',
       'provinces-selected-line',
       'regions-selected-line',
       'centers-selected-circle',
       'centers-circle',
+      'cameras-cluster-circle',
+      'cameras-cluster-count',
+      'cameras-selected-circle',
+      'cameras-point',
       'volcanoes-selected-circle',
       'volcanoes-circle',
     ]);
@@ -59,20 +74,29 @@ describe('buildMapStyle', () => {
     const style = buildMapStyle(input());
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
-    const urls = Object.values(style.sources).flatMap((s) =>
-      'data' in s && typeof s.data === 'string' ? [s.data] : [],
-    );
+    // Symbol layers carry icons drawn on the page (style-images.ts), never text that needs glyphs.
+    const symbols = style.layers.filter((l) => l.type === 'symbol');
+    expect(symbols.map((l) => l.id).sort()).toEqual(['cameras-cluster-count', 'cameras-point']);
+    for (const l of symbols) expect((l.layout as Record<string, unknown>)['text-field']).toBeUndefined();
+    const urls = Object.values(style.sources).flatMap((s) => {
+      if ('data' in s && typeof s.data === 'string') return [s.data];
+      if ('url' in s && typeof s.url === 'string') return [s.url];
+      return [];
+    });
     expect(urls.sort()).toEqual([
       'http://atalaya.test/tiles/basemap/borders.geojson',
       'http://atalaya.test/tiles/basemap/coastline.geojson',
       'http://atalaya.test/tiles/basemap/land.geojson',
+      'http://atalaya.test/tiles/terrain/tiles.json',
+      'http://atalaya.test/tiles/terrain/tiles.json',
     ]);
   });
 
   it('hides exactly the layers of the overlays that are off', () => {
     const style = buildMapStyle(input({ overlays: new Set<OverlayId>(['volcanoes']) }));
     for (const overlay of OVERLAY_IDS) {
+      // Terrain's layer and sources leave the style altogether (below).
+      if (overlay === 'terrain') continue;
       for (const id of OVERLAY_LAYERS[overlay].map) {
         expect(visibility(style, id), `${overlay}: ${id}`).toBe(overlay === 'volcanoes' ? 'visible' : 'none');
       }
@@ -119,6 +143,75 @@ describe('buildMapStyle', () => {
     // 'match', input, 16 label/colour pairs, fallback.
     expect(match).toHaveLength(2 + 16 * 2 + 1);
     expect(match.slice(2, -1)).toContain('san_cristobal');
+  });
+
+  it('turns on 3D terrain and the hillshade from the terrain tiles only with the terrain overlay', () => {
+    const off = buildMapStyle(input({ overlays: new Set<OverlayId>(['regions']) }));
+    expect(off.terrain).toBeUndefined();
+    expect(off.layers.some((l) => l.id === MAP_LAYER_IDS.terrainHillshade)).toBe(false);
+    expect(off.sources[SOURCE_IDS.terrainDem]).toBeUndefined();
+    const on = buildMapStyle(input({ overlays: new Set<OverlayId>(['terrain']) }));
+    expect(on.terrain).toEqual({ source: SOURCE_IDS.terrainDem, exaggeration: TERRAIN_EXAGGERATION });
+    const dem = { type: 'raster-dem', encoding: 'terrarium', tileSize: 256 };
+    expect(on.sources[SOURCE_IDS.terrainDem]).toMatchObject(dem);
+    expect(on.sources[SOURCE_IDS.hillshadeDem]).toMatchObject(dem);
+    expect(layer(on, MAP_LAYER_IDS.terrainHillshade)).toMatchObject({
+      type: 'hillshade',
+      source: SOURCE_IDS.hillshadeDem,
+    });
+  });
+
+  it('clusters the cameras up to CAMERA_CLUSTER_MAX_ZOOM and draws their sectors from the same data', () => {
+    const cameras: CameraCollection = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [-78.5, -0.2] },
+          properties: {
+            externalId: 'C1',
+            name: 'Quito',
+            kind: 'fixed',
+            status: 'online',
+            mountHeightM: 6,
+            azimuthDeg: 90,
+            hfovDeg: 60,
+            vfovDeg: 35,
+            tiltDeg: -10,
+            rangeM: 200,
+            resolutionHPx: 1920,
+            resolutionVPx: 1080,
+            installDate: null,
+            unitCostUsd: null,
+            volcanoGvp: null,
+            synthetic: true,
+          },
+        },
+      ],
+    };
+    const style = buildMapStyle(input({ cameras }));
+    expect(style.sources[SOURCE_IDS.cameras]).toMatchObject({
+      type: 'geojson',
+      data: cameras,
+      cluster: true,
+      clusterMaxZoom: CAMERA_CLUSTER_MAX_ZOOM,
+    });
+    const sectors = (style.sources[SOURCE_IDS.cameraFov] as { data: FeatureCollection }).data;
+    expect(sectors.features).toHaveLength(1);
+    expect(sectors.features[0]!.properties).toEqual({ externalId: 'C1', kind: 'fixed', status: 'online' });
+    // Single cameras and clusters split on point_count, so no feature is drawn twice.
+    expect(layer(style, MAP_LAYER_IDS.camerasPoint)).toMatchObject({ filter: ['!', ['has', 'point_count']] });
+    expect(layer(style, MAP_LAYER_IDS.camerasClusterCircle)).toMatchObject({ filter: ['has', 'point_count'] });
+  });
+
+  it('fades the region colours under the incident density', () => {
+    const opacity = (overlays: OverlayId[]) =>
+      (
+        layer(buildMapStyle(input({ overlays: new Set(overlays) })), MAP_LAYER_IDS.regionsFill) as {
+          paint: Record<string, unknown[]>;
+        }
+      ).paint['fill-opacity']![4] as number;
+    expect(opacity(['regions', 'density'])).toBeLessThan(opacity(['regions']) / 2);
   });
 
   it('is a pure function of its input', () => {

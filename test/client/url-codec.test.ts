@@ -68,7 +68,7 @@ describe('decodeState', () => {
   });
 
   it('ignores invalid fields one by one and keeps the valid ones', () => {
-    const decoded = decodeState('#map=99/0/0&lang=fr&sel=camera:7&foo=bar');
+    const decoded = decodeState('#map=99/0/0&lang=fr&sel=drone:7&foo=bar&cat=flood&time=yesterday&tr=1y');
     expect(decoded).toEqual({});
     const partly = decodeState('#map=7/-1/-78&lang=fr&sel=center:quito');
     expect(partly).toEqual({
