@@ -32,7 +32,12 @@ export function exportCells(grid: CoverageGrid, tier: number, rect: CellRect): U
  * How many counted cameras see each cell of a window of a tier: a UInt16 raster on the tier's
  * grid, ready for encodeGeoTiff.
  */
-export function countsRaster(grid: CoverageGrid, counts: Uint16Array, tier: number, rect: CellRect): RasterToEncode {
+export function countsRaster(
+  grid: CoverageGrid,
+  counts: Uint16Array,
+  tier: number,
+  rect: CellRect,
+): RasterToEncode {
   const cells = exportCells(grid, tier, rect);
   const data = new Uint16Array(cells.length);
   for (let i = 0; i < cells.length; i++) data[i] = counts[cells[i]!]!;
@@ -87,29 +92,39 @@ export function gapsFeatureCollection(
 ): FeatureCollection<MultiPolygon> {
   return {
     type: 'FeatureCollection',
-    features: gaps.map(
-      (g): Feature<MultiPolygon> => ({
-        type: 'Feature',
-        id: g.rank,
-        geometry: { type: 'MultiPolygon', coordinates: cellOutline(grid, g.cells) },
-        properties: {
-          rank: g.rank,
-          demand: round(g.demand, 3),
-          demandKind: demandName,
-          cells: g.cells.length,
-          areaKm2: round(g.areaM2 / 1e6, 4),
-          centroid: [round(g.centroid[0], 6), round(g.centroid[1], 6)],
-          bbox: g.bbox.map((v) => round(v, 6)),
-        },
-      }),
-    ),
+    features: gaps.map((g): Feature<MultiPolygon> => ({
+      type: 'Feature',
+      id: g.rank,
+      geometry: { type: 'MultiPolygon', coordinates: cellOutline(grid, g.cells) },
+      properties: {
+        rank: g.rank,
+        demand: round(g.demand, 3),
+        demandKind: demandName,
+        cells: g.cells.length,
+        areaKm2: round(g.areaM2 / 1e6, 4),
+        centroid: [round(g.centroid[0], 6), round(g.centroid[1], 6)],
+        bbox: g.bbox.map((v) => round(v, 6)),
+      },
+    })),
   };
 }
 
 /** Gaps as CSV: one row per gap. */
 export function gapsCsv(gaps: readonly GapCluster[], demandName: string): string {
   return toCsv(
-    ['rank', 'demand_kind', 'demand', 'cells', 'area_km2', 'centroid_lon', 'centroid_lat', 'west', 'south', 'east', 'north'],
+    [
+      'rank',
+      'demand_kind',
+      'demand',
+      'cells',
+      'area_km2',
+      'centroid_lon',
+      'centroid_lat',
+      'west',
+      'south',
+      'east',
+      'north',
+    ],
     gaps.map((g) => [
       g.rank,
       demandName,

@@ -179,7 +179,13 @@ export function ownerOf(grid: CoverageGrid, tier: number, col: number, row: numb
  * owned cell of a finer tier whose centre lies inside it (≈ 9 corridor cells for a 9″ cell).
  * This is how a viewshed computed on a coarse store lands in the corridor.
  */
-export function expandToOwned(grid: CoverageGrid, tier: number, col: number, row: number, out: number[]): void {
+export function expandToOwned(
+  grid: CoverageGrid,
+  tier: number,
+  col: number,
+  row: number,
+  out: number[],
+): void {
   const t = grid.tiers[tier]!;
   if (isOwned(grid, tier, col, row)) {
     out.push(t.offset + row * t.width + col);
@@ -321,7 +327,13 @@ export function tieredTerrain(sources: readonly TierSource[]): CoverageTerrain {
       const i = pick(lon - dLon, lat - dLat, lon + dLon, lat + dLat, lon, lat);
       if (i < 0) return null;
       const t = grid.tiers[i]!;
-      const info = { width: t.width, height: t.height, nodata: null, geoTransform: t.geoTransform, crs: t.crs };
+      const info = {
+        width: t.width,
+        height: t.height,
+        nodata: null,
+        geoTransform: t.geoTransform,
+        crs: t.crs,
+      };
       return { tier: i, dem: sourceOf[i]!.read(windowAround(info, lon, lat, rangeM)) };
     },
     windowOfBox(bbox) {
@@ -332,14 +344,21 @@ export function tieredTerrain(sources: readonly TierSource[]): CoverageTerrain {
       if (r.col1 <= r.col0 || r.row1 <= r.row0) return null;
       return {
         tier: i,
-        dem: sourceOf[i]!.read({ col0: r.col0, row0: r.row0, width: r.col1 - r.col0, height: r.row1 - r.row0 }),
+        dem: sourceOf[i]!.read({
+          col0: r.col0,
+          row0: r.row0,
+          width: r.col1 - r.col0,
+          height: r.row1 - r.row0,
+        }),
       };
     },
   };
 }
 
 /** Terrain over whole rasters in memory, one per tier (tests, or a DEM read whole). */
-export function memoryTerrain(tiers: readonly { name: string; dem: DemRaster; sourceId?: string }[]): CoverageTerrain {
+export function memoryTerrain(
+  tiers: readonly { name: string; dem: DemRaster; sourceId?: string }[],
+): CoverageTerrain {
   return tieredTerrain(
     tiers.map((t) => ({ tier: gridTierOf(t.name, t.dem, t.sourceId), read: (w) => sliceRaster(t.dem, w) })),
   );
@@ -349,7 +368,8 @@ export function memoryTerrain(tiers: readonly { name: string; dem: DemRaster; so
 export function sliceRaster(dem: DemRaster, w: CellWindow): DemRaster {
   const data = new Float32Array(w.width * w.height);
   for (let r = 0; r < w.height; r++) {
-    for (let c = 0; c < w.width; c++) data[r * w.width + c] = dem.data[(w.row0 + r) * dem.width + w.col0 + c]!;
+    for (let c = 0; c < w.width; c++)
+      data[r * w.width + c] = dem.data[(w.row0 + r) * dem.width + w.col0 + c]!;
   }
   return {
     width: w.width,
@@ -369,7 +389,8 @@ export function sliceRaster(dem: DemRaster, w: CellWindow): DemRaster {
  * a city dome sees 150–400 m).
  */
 export function refineDem(dem: DemRaster, factor: number): DemRaster {
-  if (!(Number.isInteger(factor) && factor >= 1)) throw new RangeError(`factor must be an integer ≥ 1, got ${factor}`);
+  if (!(Number.isInteger(factor) && factor >= 1))
+    throw new RangeError(`factor must be an integer ≥ 1, got ${factor}`);
   const W = dem.width * factor;
   const H = dem.height * factor;
   const data = new Float32Array(W * H);

@@ -439,7 +439,10 @@ function emptyTotals(l: ZoneLayer, nDemands: number): LayerTotals {
     areaM2: new Float64Array(n),
     coveredCells: new Float64Array(n),
     coveredAreaM2: new Float64Array(n),
-    demand: Array.from({ length: nDemands }, () => ({ total: new Float64Array(n), covered: new Float64Array(n) })),
+    demand: Array.from({ length: nDemands }, () => ({
+      total: new Float64Array(n),
+      covered: new Float64Array(n),
+    })),
   };
 }
 

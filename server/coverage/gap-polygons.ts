@@ -101,7 +101,14 @@ export function gapClusters(
         }
       }
     }
-    clusters.push(summarise(grid, first.tier, members.map((m) => cells[m]!), members.map((m) => weights[m]!)));
+    clusters.push(
+      summarise(
+        grid,
+        first.tier,
+        members.map((m) => cells[m]!),
+        members.map((m) => weights[m]!),
+      ),
+    );
   }
   const min = options.minDemand ?? 0;
   const ranked = clusters
@@ -166,7 +173,12 @@ export function cellOutline(grid: CoverageGrid, cells: ArrayLike<number>): Multi
     const t = grid.tiers[tier]!;
     for (const poly of traceCells(t.width, locals)) {
       out.push(
-        poly.map((ring) => ring.map(([i, j]): Position => [t.geoTransform[0] + i * t.geoTransform[1], t.geoTransform[3] + j * t.geoTransform[5]])),
+        poly.map((ring) =>
+          ring.map(([i, j]): Position => [
+            t.geoTransform[0] + i * t.geoTransform[1],
+            t.geoTransform[3] + j * t.geoTransform[5],
+          ]),
+        ),
       );
     }
   }
@@ -260,9 +272,7 @@ export function traceCells(width: number, locals: readonly number[]): [number, n
     if (ring.outer) p.outer = closed;
     else p.holes.push(closed);
   }
-  return [...polys.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([, p]) => [p.outer!, ...p.holes]);
+  return [...polys.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => [p.outer!, ...p.holes]);
 }
 
 /** Splits a closed chain of edges wherever it returns to a corner it already left from. */

@@ -102,7 +102,10 @@ export function cameraFootprint(
   }
   const opts = cameraViewshedOptions(camera, choices);
   const vs = computeViewshed(dem, opts);
-  const lens = camera.hfovDeg < 180 ? camera.hfovDeg : (choices.fullCircleLensHfovDeg ?? DEFAULT_FULL_CIRCLE_LENS_HFOV_DEG);
+  const lens =
+    camera.hfovDeg < 180
+      ? camera.hfovDeg
+      : (choices.fullCircleLensHfovDeg ?? DEFAULT_FULL_CIRCLE_LENS_HFOV_DEG);
   const q = doriRaster(dem, vs, lon, lat, {
     resolutionHPx: camera.resolutionHPx,
     lensHfovDeg: lens,
@@ -247,7 +250,8 @@ export function coverageFlips(
   for (const [cell, d] of delta) {
     const before = counts[cell]!;
     const after = before + d;
-    if (after < 0) throw new RangeError(`Cell ${cell} would be seen by ${after} cameras: a footprint removed twice`);
+    if (after < 0)
+      throw new RangeError(`Cell ${cell} would be seen by ${after} cameras: a footprint removed twice`);
     if (before === 0 && after > 0) gained.push(cell);
     else if (before > 0 && after === 0) lost.push(cell);
   }
@@ -295,5 +299,6 @@ function checkCells(fp: Footprint, n: number): void {
     throw new Error(`Footprint has ${fp.cells.length} cells but ${fp.dori.length} DORI classes`);
   }
   const last = fp.cells[fp.cells.length - 1];
-  if (last !== undefined && last >= n) throw new RangeError(`Footprint cell ${last} is beyond the ${n}-cell grid`);
+  if (last !== undefined && last >= n)
+    throw new RangeError(`Footprint cell ${last} is beyond the ${n}-cell grid`);
 }

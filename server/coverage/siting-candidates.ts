@@ -126,7 +126,12 @@ export function highPoints(dem: DemRaster, options: HighPointOptions = {}): Cand
     const { x: lon, y: lat } = rasterCellCentre(dem.geoTransform, i - r * W, r);
     if (options.keep && !options.keep(lon, lat)) continue;
     if (out.some((s) => groundDistanceDeg(s.lon, s.lat, lon, lat) < spacing)) continue;
-    out.push({ lon, lat, source: 'high-point', label: `high point ${Math.round(h).toLocaleString('en-US')} m` });
+    out.push({
+      lon,
+      lat,
+      source: 'high-point',
+      label: `high point ${Math.round(h).toLocaleString('en-US')} m`,
+    });
   }
   return out;
 }
@@ -177,7 +182,8 @@ export function roadSites(
         const f = len > 0 ? (next - along) / len : 0;
         const lon = x0 + f * (x1 - x0);
         const lat = y0 + f * (y1 - y0);
-        if (keep(lon, lat)) out.push({ lon, lat, source: 'road', label: `${road.ref} km ${next.toFixed(0)}` });
+        if (keep(lon, lat))
+          out.push({ lon, lat, source: 'road', label: `${road.ref} km ${next.toFixed(0)}` });
         next += spacingKm;
       }
       along += len;

@@ -43,7 +43,12 @@ describe('highPoints', () => {
 
   it('limits, thins, filters and caps the height', () => {
     expect(highPoints(dem, { radiusCells: 5, limit: 1 })).toHaveLength(1);
-    expect(highPoints(degreeDem(20, 20, PX, -78, 0, () => 100), { radiusCells: 5 })).toEqual([]);
+    expect(
+      highPoints(
+        degreeDem(20, 20, PX, -78, 0, () => 100),
+        { radiusCells: 5 },
+      ),
+    ).toEqual([]);
     // From (10,10): (12,30) is √((2·92.766)² + (20·92.145)²) = 1,852.2 m, (30,12) is
     // √((20·92.766)² + (2·92.145)²) = 1,864.4 m. At 1,860 m spacing only (12,30) is dropped.
     expect(highPoints(dem, { radiusCells: 5, minSpacingM: 1860 }).map((s) => [s.lon, s.lat])).toEqual([
@@ -67,13 +72,32 @@ describe('town, road and user sites', () => {
       'Latacunga +1.5 km S',
       'Latacunga +1.5 km W',
     ]);
-    for (const s of sites.slice(1)) expect(groundDistanceDeg(-78.616, -0.935, s.lon, s.lat)).toBeCloseTo(1500, 0);
+    for (const s of sites.slice(1))
+      expect(groundDistanceDeg(-78.616, -0.935, s.lon, s.lat)).toBeCloseTo(1500, 0);
   });
 
   it('puts a point every 2 km along a road', () => {
     // 0.1° of the equator is 11.132 km: points at km 0, 2, 4, 6, 8 and 10.
-    const sites = roadSites([{ ref: 'E0', path: [[-78, 0], [-77.9, 0]] }], 2);
-    expect(sites.map((s) => s.label)).toEqual(['E0 km 0', 'E0 km 2', 'E0 km 4', 'E0 km 6', 'E0 km 8', 'E0 km 10']);
+    const sites = roadSites(
+      [
+        {
+          ref: 'E0',
+          path: [
+            [-78, 0],
+            [-77.9, 0],
+          ],
+        },
+      ],
+      2,
+    );
+    expect(sites.map((s) => s.label)).toEqual([
+      'E0 km 0',
+      'E0 km 2',
+      'E0 km 4',
+      'E0 km 6',
+      'E0 km 8',
+      'E0 km 10',
+    ]);
     expect(groundDistanceDeg(-78, 0, sites[5]!.lon, 0)).toBeCloseTo(10000, 3);
   });
 
@@ -97,7 +121,9 @@ describe('town, road and user sites', () => {
       unitCostUsd: 1250,
     };
     expect(candidateCameras([site], model).map((c) => c.azimuthDeg)).toEqual([0, 90, 180, 270]);
-    expect(candidateCameras([site], { ...model, hfovDeg: 100 }).map((c) => c.azimuthDeg)).toEqual([0, 90, 180, 270]);
+    expect(candidateCameras([site], { ...model, hfovDeg: 100 }).map((c) => c.azimuthDeg)).toEqual([
+      0, 90, 180, 270,
+    ]);
     expect(candidateCameras([{ ...site, azimuthDeg: 45 }], model).map((c) => c.azimuthDeg)).toEqual([45]);
     expect(candidateCameras([site], { ...model, hfovDeg: 360 })).toHaveLength(1);
     expect(candidateCameras([site], model)[0]).toMatchObject({ cost: 1250, camera: { position: [-78, 0] } });
@@ -146,8 +172,10 @@ describe('siting over a ridge', () => {
   }));
   const candidates = candidateCameras(sites, model);
   const footprints = candidates.map((c) => cameraFootprint(c.camera, terrain));
-  const problemFor = (budget: { count?: number; dollars?: number }, counts = new Uint16Array(terrain.grid.cellCount)) =>
-    sitingProblemOf({ cells, weights, counts, footprints, costs: candidates.map((c) => c.cost), budget });
+  const problemFor = (
+    budget: { count?: number; dollars?: number },
+    counts: Uint16Array = new Uint16Array(terrain.grid.cellCount),
+  ) => sitingProblemOf({ cells, weights, counts, footprints, costs: candidates.map((c) => c.cost), budget });
 
   it('sees what each site sees, by hand', () => {
     const seen = (k: number) => [...footprints[k]!.cells].filter((c) => cells.includes(c)).length;
@@ -187,7 +215,9 @@ describe('siting over a ridge', () => {
     // What each chosen camera newly sees, demand or not: E's disc less what W already sees.
     const fresh = newlySeenCells(net.counts, [footprints[1]!, footprints[3]!]);
     expect(fresh[0]!.every((c) => net.counts[c] === 0)).toBe(true);
-    expect(fresh[0]!.length).toBe(footprints[1]!.cells.length - [...footprints[1]!.cells].filter((c) => net.counts[c]! > 0).length);
+    expect(fresh[0]!.length).toBe(
+      footprints[1]!.cells.length - [...footprints[1]!.cells].filter((c) => net.counts[c]! > 0).length,
+    );
     expect(fresh[1]!.some((c) => fresh[0]!.includes(c))).toBe(false);
   });
 });

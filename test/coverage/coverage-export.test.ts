@@ -23,8 +23,14 @@ import { degreeDem } from './synthetic-dem.js';
 
 // Coarse 9″ tier 8 × 8 from (−78, 0); fine 3″ tier 12 × 12 over coarse columns 4–7, rows 2–5.
 const grid = coverageGrid([
-  gridTierOf('coarse', degreeDem(8, 8, 0.0025, -78, 0, () => 0)),
-  gridTierOf('fine', degreeDem(12, 12, 1 / 1200, -77.99, -0.005, () => 0)),
+  gridTierOf(
+    'coarse',
+    degreeDem(8, 8, 0.0025, -78, 0, () => 0),
+  ),
+  gridTierOf(
+    'fine',
+    degreeDem(12, 12, 1 / 1200, -77.99, -0.005, () => 0),
+  ),
 ]);
 const coarse = (c: number, r: number) => 144 + r * 8 + c;
 const fine = (c: number, r: number) => r * 12 + c;
@@ -49,9 +55,9 @@ describe('countsRaster', () => {
   });
 
   it('refuses an empty window', () => {
-    expect(() => countsRaster(grid, new Uint16Array(grid.cellCount), 1, { col0: 2, col1: 2, row0: 0, row1: 1 })).toThrow(
-      /Empty/,
-    );
+    expect(() =>
+      countsRaster(grid, new Uint16Array(grid.cellCount), 1, { col0: 2, col1: 2, row0: 0, row1: 1 }),
+    ).toThrow(/Empty/);
   });
 });
 

@@ -89,9 +89,9 @@ describe('coverageGrid', () => {
 
   it('refuses a tier that is not north-up EPSG:4326', () => {
     const dem = coarseDem();
-    expect(() => coverageGrid([{ ...gridTierOf('utm', dem), crs: { kind: 'projected', epsg: 32717 } }])).toThrow(
-      /EPSG:32717/,
-    );
+    expect(() =>
+      coverageGrid([{ ...gridTierOf('utm', dem), crs: { kind: 'projected', epsg: 32717 } }]),
+    ).toThrow(/EPSG:32717/);
     expect(() =>
       coverageGrid([{ ...gridTierOf('south-up', dem), geoTransform: [-78, 0.0025, 0, 0, 0, 0.0025] }]),
     ).toThrow(/north-up/);

@@ -34,10 +34,19 @@ import { degreeDem } from './synthetic-dem.js';
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/coverage/network/two-squares.geojson', import.meta.url), 'utf8'),
 ) as FeatureCollection<Polygon, { id: string; name: string }>;
-const zones = fixture.features.map((f) => ({ id: f.properties.id, name: f.properties.name, geometry: f.geometry }));
+const zones = fixture.features.map((f) => ({
+  id: f.properties.id,
+  name: f.properties.name,
+  geometry: f.geometry,
+}));
 
 const W = 22;
-const grid = coverageGrid([gridTierOf('g', degreeDem(W, 12, 0.0025, -78.0025, 0.0025, () => 0))]);
+const grid = coverageGrid([
+  gridTierOf(
+    'g',
+    degreeDem(W, 12, 0.0025, -78.0025, 0.0025, () => 0),
+  ),
+]);
 const cell = (c: number, r: number) => r * W + c;
 
 function handCounts(): Uint16Array {
@@ -82,8 +91,14 @@ describe('rasterizeZones', () => {
     // A fine tier over the West square's top-left 9″ cell (1, 1): that coarse cell is in no zone,
     // its 3 × 3 fine cells are West.
     const two = coverageGrid([
-      gridTierOf('g', degreeDem(W, 12, 0.0025, -78.0025, 0.0025, () => 0)),
-      gridTierOf('f', degreeDem(3, 3, 0.0025 / 3, -78, 0, () => 0)),
+      gridTierOf(
+        'g',
+        degreeDem(W, 12, 0.0025, -78.0025, 0.0025, () => 0),
+      ),
+      gridTierOf(
+        'f',
+        degreeDem(3, 3, 0.0025 / 3, -78, 0, () => 0),
+      ),
     ]);
     const l = rasterizeZones(two, 'square', zones);
     expect(Array.from(l.zoneOf.slice(0, 9))).toEqual(new Array(9).fill(0));
@@ -171,7 +186,10 @@ describe('demand layers', () => {
 
   it('bins a population raster to the cells holding its pixel centres', () => {
     // Pixels of half a grid cell: the 2 × 2 pixels from (−78.0025, 0.0025) all fall in cell (0, 0).
-    const pop = { ...degreeDem(4, 2, 0.00125, -78.0025, 0.0025, (c, r) => (c < 2 ? 10 + r : -1)), nodata: -1 };
+    const pop = {
+      ...degreeDem(4, 2, 0.00125, -78.0025, 0.0025, (c, r) => (c < 2 ? 10 + r : -1)),
+      nodata: -1,
+    };
     const d = demandFromRaster(grid, 'population', pop);
     expect(Array.from(d.cells)).toEqual([cell(0, 0)]);
     expect(Array.from(d.weights)).toEqual([10 + 11 + 10 + 11]);

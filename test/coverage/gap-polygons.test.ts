@@ -20,7 +20,8 @@ function drawn(...rows: string[]): { width: number; cells: number[] } {
 /** Signed area of a closed ring with y up (positive: counter-clockwise). */
 function signedArea(ring: number[][]): number {
   let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += ring[i]![0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * ring[i]![1]!;
+  for (let i = 0; i + 1 < ring.length; i++)
+    s += ring[i]![0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * ring[i]![1]!;
   return s / 2;
 }
 
@@ -88,7 +89,7 @@ describe('traceCells', () => {
 describe('traceCells on random sets', () => {
   it('gives simple rings whose areas, outer minus holes, add up to the cells', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let trial = 0; trial < 200; trial++) {
       const width = 2 + Math.floor(random() * 9);
       const height = 2 + Math.floor(random() * 9);
@@ -116,13 +117,21 @@ describe('traceCells on random sets', () => {
 
 describe('cellOutline', () => {
   it('places corners on the grid in degrees', () => {
-    const grid = coverageGrid([gridTierOf('g', degreeDem(4, 3, 0.5, -78, 1, () => 0))]);
+    const grid = coverageGrid([
+      gridTierOf(
+        'g',
+        degreeDem(4, 3, 0.5, -78, 1, () => 0),
+      ),
+    ]);
     // Cells (1, 1) and (2, 1): x −77.5…−76.5, y 0.5…0.
     const mp = cellOutline(grid, [5, 6]);
     expect(mp).toHaveLength(1);
-    expect(mp[0]![0]!.map((p) => `${p[0]},${p[1]}`).slice(0, -1).sort()).toEqual(
-      ['-77.5,0', '-77.5,0.5', '-76.5,0', '-76.5,0.5'].sort(),
-    );
+    expect(
+      mp[0]![0]!
+        .map((p) => `${p[0]},${p[1]}`)
+        .slice(0, -1)
+        .sort(),
+    ).toEqual(['-77.5,0', '-77.5,0.5', '-76.5,0', '-76.5,0.5'].sort());
     expect(cellOutline(grid, [])).toEqual([]);
   });
 });
@@ -138,7 +147,12 @@ describe('gapClusters', () => {
     '5........1', // row 5
   ];
   const width = 10;
-  const grid = coverageGrid([gridTierOf('g', degreeDem(width, 6, 1, 0, 6, () => 0))]);
+  const grid = coverageGrid([
+    gridTierOf(
+      'g',
+      degreeDem(width, 6, 1, 0, 6, () => 0),
+    ),
+  ]);
   const counts = new Uint16Array(grid.cellCount);
   const entries: [number, number][] = [];
   picture.forEach((line, r) =>

@@ -9,7 +9,13 @@
  * (±1, ±1): (2, 0) is 185.5 m away and (0, 2) 184.3 m, but (2, 1) is 207.2 m and (1, 2) 206.3 m.
  */
 import { describe, expect, it } from 'vitest';
-import { coverageGrid, gridTierOf, isOwned, memoryTerrain, tierCell } from '../../server/coverage/coverage-grid.js';
+import {
+  coverageGrid,
+  gridTierOf,
+  isOwned,
+  memoryTerrain,
+  tierCell,
+} from '../../server/coverage/coverage-grid.js';
 import type { CameraForCoverage, Footprint } from '../../server/coverage/network-coverage.js';
 import {
   bestDoriAt,
@@ -99,7 +105,11 @@ describe('a camera on a flat plane', () => {
     // px/m = 1920 / (2·d·tan 30°): ≥ 250 (identify) for d ≤ 6.65 m, ≥ 125 (recognise) for
     // d ≤ 13.3 m, < 25 (none) beyond 66.5 m. The camera's own cell is 8.3 m below the eye (10 m
     // eye, 1.7 m target): 200 px/m, recognise. Every other cell is ≥ 92 m away: none.
-    const fp = cameraFootprint(dome(centreOf(20, 20), { hfovDeg: 60, vfovDeg: 90, tiltDeg: -45 }), terrain, {});
+    const fp = cameraFootprint(
+      dome(centreOf(20, 20), { hfovDeg: 60, vfovDeg: 90, tiltDeg: -45 }),
+      terrain,
+      {},
+    );
     const own = fp.cells.indexOf(20 * 41 + 20);
     expect(fp.dori[own]).toBe(3);
     expect([...fp.dori].filter((d, i) => i !== own).every((d) => d === 0)).toBe(true);
@@ -131,7 +141,8 @@ describe('a camera behind a wall', () => {
     ]);
     const fp = cameraFootprint(dome(centreOf(20, 20), { rangeM: 500 }), terrain);
     const k = metresPerDegree(0);
-    const inRange = (c: number, r: number) => Math.hypot((c - 20) * PX * k.east, (r - 20) * PX * k.north) <= 500;
+    const inRange = (c: number, r: number) =>
+      Math.hypot((c - 20) * PX * k.east, (r - 20) * PX * k.north) <= 500;
     const seen = new Set(fp.cells);
     for (let r = 0; r < 41; r++) {
       for (let c = 0; c < 41; c++) {
@@ -166,9 +177,16 @@ describe('a viewshed on a coarse tier reaching into a finer one', () => {
 
 describe('footprintOfRaster', () => {
   it('refuses a window that is not on the tier grid', () => {
-    const grid = coverageGrid([gridTierOf('t', degreeDem(4, 4, PX, -78, 0, () => 0))]);
+    const grid = coverageGrid([
+      gridTierOf(
+        't',
+        degreeDem(4, 4, PX, -78, 0, () => 0),
+      ),
+    ]);
     const win = { width: 1, height: 1, geoTransform: [-78 + PX / 2, PX, 0, 0, 0, -PX] as const };
-    expect(() => footprintOfRaster(grid, 0, win, Uint8Array.of(1), Uint8Array.of(0))).toThrow(/not on the grid/);
+    expect(() => footprintOfRaster(grid, 0, win, Uint8Array.of(1), Uint8Array.of(0))).toThrow(
+      /not on the grid/,
+    );
   });
 });
 
@@ -213,7 +231,10 @@ describe('incremental updates', () => {
     // Hills: a few Gaussian bumps on a 60 × 60 3″ grid, plus a coarse tier around it.
     const bumps = Array.from({ length: 6 }, () => [r() * 60, r() * 60, 20 + r() * 80, 3 + r() * 6]);
     const hills = (c: number, rr: number) =>
-      bumps.reduce((h, [x, y, a, s]) => h + a! * Math.exp(-((c - x!) ** 2 + (rr - y!) ** 2) / (2 * s! * s!)), 0);
+      bumps.reduce(
+        (h, [x, y, a, s]) => h + a! * Math.exp(-((c - x!) ** 2 + (rr - y!) ** 2) / (2 * s! * s!)),
+        0,
+      );
     const terrain = memoryTerrain([
       { name: 'fine', dem: degreeDem(60, 60, PX, -78, 0, hills) },
       { name: 'coarse', dem: degreeDem(20, 20, 3 * PX, -78 - 0.0125, 0.0125, () => 0) },
@@ -259,7 +280,11 @@ describe('incremental updates', () => {
         footprints.delete(id);
       }
       const newCounted = cameras.has(id) ? counted(id) : null;
-      const predicted = coverageFlips(net.counts, oldCounted ? [oldCounted] : [], newCounted ? [newCounted] : []);
+      const predicted = coverageFlips(
+        net.counts,
+        oldCounted ? [oldCounted] : [],
+        newCounted ? [newCounted] : [],
+      );
       const before = net.counts.slice();
       net.set(id, newCounted);
       const scratch = countsFromScratch(
