@@ -93,11 +93,12 @@ export function densityQuery(
     const [w, s, e, n] = viewBounds;
     const padX = (e - w) / 2;
     const padY = (n - s) / 2;
+    // `+ 0` turns a -0 from Math.ceil into 0, so equal boxes print equally.
     bbox = [
-      Math.max(-180, Math.floor((w - padX) / snap) * snap),
-      Math.max(-90, Math.floor((s - padY) / snap) * snap),
-      Math.min(180, Math.ceil((e + padX) / snap) * snap),
-      Math.min(90, Math.ceil((n + padY) / snap) * snap),
+      Math.max(-180, Math.floor((w - padX) / snap) * snap) + 0,
+      Math.max(-90, Math.floor((s - padY) / snap) * snap) + 0,
+      Math.min(180, Math.ceil((e + padX) / snap) * snap) + 0,
+      Math.min(90, Math.ceil((n + padY) / snap) * snap) + 0,
     ];
   }
   return {

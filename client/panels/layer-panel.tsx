@@ -14,15 +14,18 @@ import type { RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { LayerLegend } from './layer-legend.js';
 
-/** Overlays in the order the sidebar lists them: reference layers, then the operational ones. */
+/**
+ * Overlays in the order the sidebar lists them: the operational layers first (their legends hold
+ * the filters), then the reference geography.
+ */
 const SIDEBAR_ORDER: readonly OverlayId[] = [
-  'regions',
-  'provinces',
-  'centers',
-  'volcanoes',
   'cameras',
   'density',
+  'volcanoes',
   'terrain',
+  'centers',
+  'regions',
+  'provinces',
 ];
 
 /** Whether the data an overlay draws is loading or failed (null: neither, or nothing to load). */

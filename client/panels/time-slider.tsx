@@ -217,8 +217,11 @@ function formatWindow(language: Language, window: TimeWindow): string {
 
 function formatDuration(language: Language, ms: number): string {
   const hours = Math.round(ms / HOUR_MS);
-  if (hours % 24 === 0) return t(language, 'unit.days', { value: hours / 24 });
-  return t(language, 'unit.hours', { value: hours });
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  if (days === 0) return t(language, 'unit.hours', { value: rest });
+  if (rest === 0) return t(language, 'unit.days', { value: days });
+  return `${t(language, 'unit.days', { value: days })} ${t(language, 'unit.hours', { value: rest })}`;
 }
 
 function PlayIcon() {

@@ -201,7 +201,9 @@ describe('buildMapStyle', () => {
     expect(sectors.features[0]!.properties).toEqual({ externalId: 'C1', kind: 'fixed', status: 'online' });
     // Single cameras and clusters split on point_count, so no feature is drawn twice.
     expect(layer(style, MAP_LAYER_IDS.camerasPoint)).toMatchObject({ filter: ['!', ['has', 'point_count']] });
-    expect(layer(style, MAP_LAYER_IDS.camerasClusterCircle)).toMatchObject({ filter: ['has', 'point_count'] });
+    expect(layer(style, MAP_LAYER_IDS.camerasClusterCircle)).toMatchObject({
+      filter: ['has', 'point_count'],
+    });
   });
 
   it('fades the region colours under the incident density', () => {

@@ -32,6 +32,36 @@ describe('encodeState', () => {
   });
 });
 
+describe('the density filters and the thermal range in the link', () => {
+  it('writes categories only when not all, the window in UTC to the minute, the range when not 24h', () => {
+    const fragment = encodeState(
+      state({
+        incidentCategories: new Set(['fire', 'traffic']),
+        timeWindow: { from: Date.parse('2026-11-16T05:00:00Z'), to: Date.parse('2026-11-17T05:00:00Z') },
+        thermalRange: '6h',
+      }),
+    );
+    expect(fragment).toContain('&cat=traffic,fire&time=2026-11-16T05:00Z/2026-11-17T05:00Z&tr=6h');
+    expect(encodeState(state())).not.toMatch(/cat=|time=|tr=/);
+  });
+
+  it('reads them back', () => {
+    const decoded = decodeState('#cat=medical,other&time=2026-11-16T05:00Z/2026-11-17T05:00Z&tr=3d');
+    expect([...decoded.incidentCategories!]).toEqual(['medical', 'other']);
+    expect(decoded.timeWindow).toEqual({
+      from: Date.parse('2026-11-16T05:00:00Z'),
+      to: Date.parse('2026-11-17T05:00:00Z'),
+    });
+    expect(decoded.thermalRange).toBe('3d');
+  });
+
+  it('reads an empty category list as none, and refuses a backwards or zoneless window', () => {
+    expect(decodeState('#cat=').incidentCategories?.size).toBe(0);
+    expect(decodeState('#time=2026-11-17T05:00Z/2026-11-16T05:00Z')).toEqual({});
+    expect(decodeState('#time=2026-11-16T05:00/2026-11-17T05:00')).toEqual({});
+  });
+});
+
 describe('decodeState', () => {
   it('reads back what encodeState wrote (a link reproduces the screen)', () => {
     const original = state({
