@@ -209,7 +209,10 @@ describe('buildMapStyle', () => {
   it('fades the region colours under the incident density', () => {
     const opacity = (overlays: OverlayId[]) =>
       (
-        layer(buildMapStyle(input({ overlays: new Set(overlays) })), MAP_LAYER_IDS.regionsFill) as {
+        layer(
+          buildMapStyle(input({ overlays: new Set(overlays) })),
+          MAP_LAYER_IDS.regionsFill,
+        ) as unknown as {
           paint: Record<string, unknown[]>;
         }
       ).paint['fill-opacity']![4] as number;
