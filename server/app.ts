@@ -8,6 +8,10 @@ import { addDemoRoutes } from './api/demo-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
 import { addIngestRoutes } from './api/ingest-routes.js';
+import { addDensityRoutes } from './api/density-routes.js';
+import { addAlertRoutes } from './api/alert-routes.js';
+import { addRuleRoutes } from './api/rule-routes.js';
+import type { AlertService } from './alerts/alert-service.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
@@ -24,6 +28,8 @@ export interface AppOptions {
   tilesDir?: string;
   /** Whether anonymous callers may read (maps, cameras, incidents, alerts); default true. */
   publicReads?: boolean;
+  /** The running alert service: alert and rule routes, and live evaluation of ingested data. */
+  alerts?: AlertService;
 }
 
 // Everything the page needs is served from this origin: the policy says so to the browser too.
@@ -61,7 +67,12 @@ export function createApp(options: AppOptions): Express {
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);
   addIncidentRoutes(api, db);
-  addIngestRoutes(api, db);
+  addIngestRoutes(api, db, options.alerts?.onCommitted);
+  addDensityRoutes(api, db);
+  if (options.alerts) {
+    addAlertRoutes(api, db, options.alerts);
+    addRuleRoutes(api, db, options.alerts);
+  }
   addDemoRoutes(api, db);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {

@@ -4,6 +4,7 @@
  * SIGTERM and SIGINT drain the open requests and close the database cleanly.
  */
 import type { Server } from 'node:http';
+import { AlertService } from './alerts/alert-service.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
@@ -29,12 +30,23 @@ async function main(): Promise<void> {
     log.info(demo, 'synthetic demo slice loaded (npm run demo-data -- --full for a year of incidents)');
   }
 
+  // The evaluator warms up from stored history (minutes of data on a big database): serve the map
+  // meanwhile; alert queries and new readings queue behind the warm-up.
+  const alerts = new AlertService({ db, log: log.child({ component: 'alerts' }) });
+  alerts
+    .start()
+    .then(() => log.info(alerts.status(), 'alert service started'))
+    .catch((error: unknown) =>
+      log.error({ err: error }, 'the alert service failed to start; alerts are unavailable'),
+    );
+
   const app = createApp({
     db,
     log,
     clientDir: config.clientDir,
     tilesDir: config.tilesDir,
     publicReads: config.publicReads,
+    alerts,
   });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +68,9 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
-      db.close()
+      alerts
+        .stop()
+        .then(() => db.close())
         .then(() => {
           log.info('stopped');
           process.exit(0);
@@ -67,6 +81,8 @@ async function main(): Promise<void> {
         });
     });
     server.closeIdleConnections();
+    // Live streams (SSE) never end by themselves: give requests in flight 5 s, then cut the rest.
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import { detectFormat } from '../ingest/format-detect.js';
 import { IngestFormatError } from '../ingest/ingest-errors.js';
 import type { IngestKind } from '../ingest/record-schemas.js';
-import { runImport, type ImportResult } from '../ingest/run-import.js';
+import { runImport, type ImportRequest, type ImportResult } from '../ingest/run-import.js';
 import { IMPORT_MODES } from '../ingest/validate-batch.js';
 import type { ApiRoutes } from './route-registry.js';
 import { z } from './schemas.js';
@@ -90,7 +90,11 @@ async function* limited(req: Request, maxBytes: number): AsyncGenerator<Uint8Arr
 const FATAL_STATUS: Record<string, 400 | 413 | 415> = { unsupported_format: 415, too_large: 413 };
 
 /** POST /api/cameras, /api/incidents, /api/readings: one item or a batch, streamed. */
-export function addIngestRoutes(api: ApiRoutes, db: Database): void {
+export function addIngestRoutes(
+  api: ApiRoutes,
+  db: Database,
+  onCommitted?: ImportRequest['onCommitted'],
+): void {
   for (const route of ROUTES) {
     api.add({
       method: 'post',
@@ -134,6 +138,7 @@ export function addIngestRoutes(api: ApiRoutes, db: Database): void {
           mode: query.mode,
           actor: req.principal.name,
           requestId: req.id,
+          ...(onCommitted ? { onCommitted } : {}),
         });
         if (result.committed) {
           res.status(200).json(result);
