@@ -222,7 +222,7 @@ function CameraLegend({ language, cameras }: { language: Language; cameras: Live
           </LegendRow>
         ))}
       </div>
-      <div class="legend-grid">
+      <div class="legend-column">
         {CAMERA_STATUSES.map((status) => (
           <LegendRow key={status} symbol={<CameraSymbol kind="dome" status={status} />}>
             {t(language, `camera.status.${status}`)}

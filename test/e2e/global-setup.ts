@@ -1,6 +1,8 @@
 /**
- * Builds the client if needed, then starts the real server (`npx tsx server/main.ts`) on a free
- * port with a fresh temporary database, and hands its URL to the tests. Stops it afterwards.
+ * Builds the client and the terrain tiles if needed, then starts the real server
+ * (`npx tsx server/main.ts`; ATALAYA_E2E_SERVER names another entry, e.g. a local build of the
+ * app with routes not yet registered) on a free port with a fresh temporary database loaded with
+ * the synthetic demo slice, and hands its URL to the tests. Stops it afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -32,11 +34,12 @@ const STARTUP_TIMEOUT_MS = 180_000;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(artifacts, { recursive: true });
   buildClientIfStale();
+  buildTerrainIfMissing();
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'atalaya-e2e-'));
   const log = createWriteStream(join(artifacts, 'server.log'));
-  const server = spawn('npx', ['tsx', 'server/main.ts'], {
+  const server = spawn('npx', ['tsx', process.env.ATALAYA_E2E_SERVER ?? 'server/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
@@ -44,6 +47,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       HOST: '127.0.0.1',
       ATALAYA_DATA_DIR: join(dataDir, 'db'),
       LOG_LEVEL: 'info',
+      // The layer tests need the synthetic cameras, readings and incidents.
+      ATALAYA_DEMO_DATA: 'true',
     },
     // Own process group, so teardown can stop npx, tsx and node together.
     detached: true,
@@ -76,6 +81,12 @@ function buildClientIfStale(): void {
   const sources = [join(root, 'vite.config.ts'), ...listFiles(join(root, 'client'))];
   if (built > 0 && sources.every((file) => statSync(file).mtimeMs <= built)) return;
   execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+}
+
+/** The terrain tiles are built, not committed: `npm run build-terrain` once (it is a no-op when up to date). */
+function buildTerrainIfMissing(): void {
+  if (existsSync(join(root, 'tiles', 'terrain', 'tiles.json'))) return;
+  execFileSync('npx', ['tsx', 'scripts/build-terrain-tiles.ts'], { cwd: root, stdio: 'inherit' });
 }
 
 function listFiles(dir: string): string[] {
