@@ -11,6 +11,8 @@ import { addIngestRoutes } from './api/ingest-routes.js';
 import { addDensityRoutes } from './api/density-routes.js';
 import { addAlertRoutes } from './api/alert-routes.js';
 import { addRuleRoutes } from './api/rule-routes.js';
+import { addCapRoutes } from './api/cap-routes.js';
+import { addWebhookRoutes } from './api/webhook-routes.js';
 import type { AlertService } from './alerts/alert-service.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
@@ -30,6 +32,8 @@ export interface AppOptions {
   publicReads?: boolean;
   /** The running alert service: alert and rule routes, and live evaluation of ingested data. */
   alerts?: AlertService;
+  /** Wakes the webhook delivery loop (after a requeue). */
+  wakeWebhooks?: () => void;
 }
 
 // Everything the page needs is served from this origin: the policy says so to the browser too.
@@ -73,6 +77,8 @@ export function createApp(options: AppOptions): Express {
     addAlertRoutes(api, db, options.alerts);
     addRuleRoutes(api, db, options.alerts);
   }
+  addCapRoutes(api, db);
+  addWebhookRoutes(api, db, options.wakeWebhooks ?? (() => {}));
   addDemoRoutes(api, db);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {

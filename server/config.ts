@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -15,6 +16,10 @@ export interface Config {
   tilesDir: string;
   /** Directory with the reference data (provinces, volcanoes, centers). */
   referenceDir: string;
+  /** Absolute URL the server is reached at (ATALAYA_PUBLIC_URL), for links in webhooks; optional. */
+  publicUrl: string | undefined;
+  /** Host named in CAP <sender> (atalaya@host): from publicUrl, else the machine's hostname. */
+  publicHost: string;
   /** Load the synthetic demo slice on a first start (ATALAYA_DEMO_DATA, default true). */
   demoData: boolean;
   /** Anonymous callers may read when true (ATALAYA_PUBLIC_READS, default true). */
@@ -33,6 +38,7 @@ const EnvSchema = z.object({
     .optional(),
   ATALAYA_DATA_DIR: z.string().min(1).optional(),
   ATALAYA_CLIENT_DIR: z.string().min(1).optional(),
+  ATALAYA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ATALAYA_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   ATALAYA_PUBLIC_READS: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: path.resolve(e.ATALAYA_CLIENT_DIR ?? path.join(projectRoot, 'dist', 'client')),
     tilesDir: path.join(projectRoot, 'tiles'),
     referenceDir: path.join(projectRoot, 'data'),
+    publicUrl: e.ATALAYA_PUBLIC_URL?.replace(/\/$/, ''),
+    publicHost: e.ATALAYA_PUBLIC_URL ? new URL(e.ATALAYA_PUBLIC_URL).hostname : os.hostname() || 'localhost',
     demoData: e.ATALAYA_DEMO_DATA === 'true',
     publicReads: e.ATALAYA_PUBLIC_READS === 'true',
     logLevel: e.LOG_LEVEL,

@@ -5,6 +5,9 @@
  */
 import type { Server } from 'node:http';
 import { AlertService } from './alerts/alert-service.js';
+import { capSender } from './alerts/cap-message-sequence.js';
+import { WebhookDeliveryLoop } from './alerts/webhook-delivery.js';
+import { databaseOutbox } from './db/webhook-store.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
@@ -32,7 +35,23 @@ async function main(): Promise<void> {
 
   // The evaluator warms up from stored history (minutes of data on a big database): serve the map
   // meanwhile; alert queries and new readings queue behind the warm-up.
-  const alerts = new AlertService({ db, log: log.child({ component: 'alerts' }) });
+  const webhookLog = log.child({ component: 'webhooks' });
+  const webhooks = new WebhookDeliveryLoop({
+    store: databaseOutbox(db),
+    fetch,
+    now: Date.now,
+    log: webhookLog,
+  });
+  const alerts = new AlertService({
+    db,
+    log: log.child({ component: 'alerts' }),
+    publishing: {
+      sender: capSender(config.publicHost),
+      ...(config.publicUrl ? { baseUrl: config.publicUrl } : {}),
+    },
+  });
+  alerts.subscribe(() => webhooks.wake());
+  webhooks.start();
   alerts
     .start()
     .then(() => log.info(alerts.status(), 'alert service started'))
@@ -47,6 +66,7 @@ async function main(): Promise<void> {
     tilesDir: config.tilesDir,
     publicReads: config.publicReads,
     alerts,
+    wakeWebhooks: () => webhooks.wake(),
   });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -68,8 +88,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
-      alerts
-        .stop()
+      Promise.all([alerts.stop(), webhooks.stop()])
         .then(() => db.close())
         .then(() => {
           log.info('stopped');

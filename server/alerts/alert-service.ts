@@ -51,6 +51,7 @@ import type { IncidentInput } from '../rules/rule-inputs.js';
 import { ruleWarmupSeconds, type StoredRule } from '../rules/rule-schema.js';
 import type { CameraRef } from '../rules/scope.js';
 import { alertPlace } from './alert-geometry.js';
+import { publishTransition, type PublishOptions } from './alert-publisher.js';
 import { asStoredReal } from './alert-stored-real.js';
 import { AlertStream } from './alert-stream.js';
 
@@ -81,6 +82,8 @@ export interface AlertServiceOptions {
   cameraRefreshEveryMs?: number;
   /** The sweep grid, seconds. */
   sweepIntervalSeconds?: number;
+  /** CAP messages and webhook deliveries for each stored transition; none when absent. */
+  publishing?: PublishOptions;
 }
 
 /** What the service keeps in `rule_evaluator_snapshots.state`. */
@@ -145,6 +148,8 @@ export class AlertService {
   private readonly listeners = new Set<AlertListener>();
   private counters = { transitions: 0, evaluationErrors: 0, persistErrors: 0 };
 
+  private readonly publishing: PublishOptions | null;
+
   constructor(options: AlertServiceOptions) {
     this.db = options.db;
     this.log = options.log;
@@ -156,6 +161,7 @@ export class AlertService {
     this.cameraRefreshEveryMs = options.cameraRefreshEveryMs ?? 60_000;
     this.sweepIntervalSeconds = options.sweepIntervalSeconds ?? 15;
     this.rulesFile = options.rulesFile === undefined ? DEFAULT_RULES_FILE : options.rulesFile;
+    this.publishing = options.publishing ?? null;
     this.stream = new AlertStream((afterId, limit) => eventsAfter(this.db, afterId, limit));
     this.listeners.add((events) => this.stream.publish(events));
   }
@@ -440,7 +446,10 @@ export class AlertService {
           for (const t of chunk) {
             if (!/^\d+$/.test(t.ruleId)) continue; // drafts are never stored
             const e = await persistTransition(tx, t, alertPlace(t.scopeKey, t.kind));
-            if (e) stored.push(e);
+            if (!e) continue;
+            stored.push(e);
+            if (this.publishing)
+              await publishTransition(tx, t, { alertId: e.alertId, eventId: e.id }, this.publishing);
           }
           return stored;
         }),
@@ -594,7 +603,15 @@ export class AlertService {
       // The last slice is open-ended: whatever is stored by now, even stamped ahead of the clock.
       const last = from + REPLAY_SLICE_MS >= now;
       const range = last ? { afterMs: from } : { afterMs: from, toMs: from + REPLAY_SLICE_MS };
+      let tq = performance.now();
       const readings = await readingHistory(this.db, range);
+      if (performance.now() - tq > 100)
+        console.log(
+          'SLICE',
+          new Date(from).toISOString(),
+          readings.ts.length,
+          (performance.now() - tq).toFixed(0),
+        );
       const incidents = needIncidents
         ? (await incidentHistory(this.db, { ...range, createdAfterMs })).filter((i) => !seen.has(i.id))
         : [];
@@ -736,7 +753,9 @@ export class AlertService {
   ): Promise<{ evaluator: RuleEvaluator; seen: Map<string, number>; toMs: number }> {
     const warmupMs = Math.max(0, ...rules.map((r) => ruleWarmupSeconds(r) * 1000));
     const startMs = toMs - warmupMs;
+    let tq = performance.now();
     const cameras = await cameraRefs(this.db, { lastSeenBeforeMs: startMs });
+    console.log('CAMREFS', (performance.now() - tq).toFixed(0));
     const evaluator = new RuleEvaluator({
       rules: [...rules],
       cameras,
