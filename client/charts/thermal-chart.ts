@@ -2,7 +2,7 @@
  * The thermal time-series chart of a volcano, drawn with d3 into an <svg>: for each camera a
  * min–max band and a mean line of the maximum temperature per bucket, gaps where there are no
  * valid readings, a hatched strip under the plot where every frame of a bucket was obscured, and
- * (when the alerts API gives them, see thermal-annotations.ts) rule thresholds and alert periods.
+ * the thresholds of the volcano's rules and the periods its alerts fired (thermal-annotations.ts).
  * The x axis zooms and pans (wheel, drag, or zoomBy from buttons); at the end of a gesture the
  * chart reports the visible range so the panel can fetch finer buckets for it.
  */
@@ -25,7 +25,7 @@ import {
 import { LOCALES, t } from '../i18n.js';
 import type { Language } from '../state/app-state.js';
 import { SEVERITY_COLORS } from './severity.js';
-import type { ThermalAnnotations } from './thermal-annotations.js';
+import { thresholdsInView, type ThermalAnnotations } from './thermal-annotations.js';
 import {
   obscuredSpans,
   seriesSegments,
@@ -249,7 +249,7 @@ export class ThermalChart {
       .attr('y1', (d) => y(d))
       .attr('y2', (d) => y(d));
 
-    // Alert periods (from the alerts API, when it exists).
+    // Periods the cameras' thermal alerts were firing, shaded by severity.
     this.plot
       .select('.thermal-alerts')
       .attr('clip-path', clip)
@@ -307,13 +307,14 @@ export class ThermalChart {
       .attr('stroke-width', 1.6)
       .attr('stroke-linejoin', 'round');
 
-    // Thresholds (from the alerts API, when it exists).
+    // Rule thresholds: lines where they fit the readings' scale, named at the top edge where not.
+    const { inView, offScale } = this.thresholds();
     const thresholds = this.plot
       .select('.thermal-thresholds')
-      .selectAll<SVGGElement, ThermalAnnotations['thresholds'][number]>('g')
-      .data(input.annotations.thresholds)
+      .selectAll<SVGGElement, ThermalAnnotations['thresholds'][number]>('g.thermal-threshold')
+      .data(inView)
       .join((enter) => {
-        const g = enter.append('g');
+        const g = enter.append('g').attr('class', 'thermal-threshold');
         g.append('line');
         g.append('text');
         return g;
@@ -325,13 +326,30 @@ export class ThermalChart {
       .attr('stroke', (d) => SEVERITY_COLORS[d.severity])
       .attr('stroke-dasharray', '6 4')
       .attr('stroke-width', 1.2);
+    const format = new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 1 });
     thresholds
       .select('text')
       .attr('x', w - 4)
       .attr('y', -4)
       .attr('text-anchor', 'end')
       .attr('fill', (d) => SEVERITY_COLORS[d.severity])
-      .text((d) => d.label);
+      .text((d) => `${d.label} · ${format.format(d.valueC)} °C`);
+    this.plot
+      .select('.thermal-thresholds')
+      .selectAll<SVGTextElement, ThermalAnnotations['thresholds'][number]>('text.thermal-offscale')
+      .data(offScale)
+      .join('text')
+      .attr('class', 'thermal-offscale')
+      .attr('x', w - 4)
+      .attr('y', (_d, i) => 11 + i * 13)
+      .attr('text-anchor', 'end')
+      .attr('fill', (d) => SEVERITY_COLORS[d.severity])
+      .text((d) =>
+        t(language, d.valueC > y.domain()[1]! ? 'thermal.thresholdAbove' : 'thermal.thresholdBelow', {
+          name: d.label,
+          value: format.format(d.valueC),
+        }),
+      );
 
     // Obscured strip: one row per camera, hatched where all frames of a bucket were masked.
     const rows = this.plot
@@ -413,23 +431,19 @@ export class ThermalChart {
             .join(' · ')}`;
   }
 
-  /** Temperatures to pixels: every series' range, and the thresholds so they stay in view. */
-  private yScale() {
+  /** The rule thresholds the y axis takes in, and those too far from the readings to. */
+  private thresholds() {
     const input = this.input;
+    return thresholdsInView(
+      temperatureExtent((input?.series ?? []).map((s) => s.series)),
+      input?.annotations.thresholds ?? [],
+    );
+  }
+
+  /** Temperatures to pixels: the readings' range, stretched to the thresholds near it. */
+  private yScale() {
     const { h } = this.plotSize();
-    const thresholds = (input?.annotations.thresholds ?? []).map((l) => ({
-      t: '',
-      min: l.valueC,
-      max: l.valueC,
-      mean: l.valueC,
-      n: 1,
-      masked: 0,
-    }));
-    const [lo, hi] = temperatureExtent([
-      ...(input?.series ?? []).map((s) => s.series),
-      { buckets: thresholds },
-    ]);
-    return scaleLinear().domain([lo, hi]).range([h, 0]).nice();
+    return scaleLinear().domain(this.thresholds().extent).range([h, 0]).nice();
   }
 }
 

@@ -2,7 +2,8 @@
  * Thermal watch of the selected volcano, docked under the map: the d3 chart of its thermal
  * cameras over the last 6 h, 24 h or 3 days (client/charts/thermal-chart.ts), refreshed every
  * minute. Zooming the chart fetches the visible range again, so the buckets get finer (down to
- * the one-minute readings). Rule thresholds and alert periods come from thermal-annotations.ts.
+ * the one-minute readings). The thresholds of the volcano's thermal rules and the periods its
+ * alerts fired come from the alerts API (charts/thermal-annotations.ts).
  */
 import type { Feature, Point } from 'geojson';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -114,9 +115,16 @@ export function ThermalPanel({ language, volcano, range, onRange }: ThermalPanel
     setSeries((s) => ({ ...s, status: 'loading', error: null }));
     Promise.all([
       Promise.all(list.map((c) => getJson<ReadingSeries>(query(c.properties.externalId), controller.signal))),
-      loadThermalAnnotations(gvp, { from: from - pad, to: to + pad }, controller.signal).catch(
-        () => NO_ANNOTATIONS,
-      ),
+      loadThermalAnnotations(
+        gvp,
+        list.map((c) => ({
+          id: c.properties.externalId,
+          position: c.geometry.coordinates as [number, number],
+        })),
+        { from: from - pad, to: to + pad },
+        controller.signal,
+        // The chart still shows the readings when the alerts API cannot answer.
+      ).catch(() => NO_ANNOTATIONS),
     ])
       .then(([loaded, annotations]) =>
         setSeries({ status: 'ready', data: { series: loaded, annotations }, error: null }),
@@ -161,6 +169,7 @@ export function ThermalPanel({ language, volcano, range, onRange }: ThermalPanel
     });
   });
 
+  const annotations = series.data?.annotations ?? NO_ANNOTATIONS;
   const synthetic = list.some((c) => c.properties.synthetic) || chartSeries.some((s) => s.series.synthetic);
   const noReadings =
     series.status === 'ready' &&
@@ -289,6 +298,12 @@ export function ThermalPanel({ language, volcano, range, onRange }: ThermalPanel
               <span class="thermal-key-band" aria-hidden="true" /> {t(language, 'thermal.key.band')}
               <br />
               <span class="thermal-key-hatch" aria-hidden="true" /> {t(language, 'thermal.key.obscured')}
+              {annotations.thresholds.length > 0 || annotations.alertPeriods.length > 0 ? (
+                <>
+                  <br />
+                  <span class="thermal-key-alert" aria-hidden="true" /> {t(language, 'thermal.key.alert')}
+                </>
+              ) : null}
             </p>
           </div>
         </div>

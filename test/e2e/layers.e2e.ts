@@ -151,6 +151,10 @@ describe('the thermal chart', () => {
       }
       expect(await panel.locator('path.thermal-band').count()).toBe(cameras.features.length);
       expect(await panel.getByTestId('synthetic-badge').count()).toBe(1);
+      // The seeded rules watch Cotopaxi at 60 and 250 °C, far above its synthetic readings: named off scale.
+      await expect
+        .poll(() => panel.locator('text.thermal-offscale').allTextContents(), { timeout: 15_000 })
+        .toEqual(expect.arrayContaining([expect.stringContaining('Cotopaxi summit hot spot · 60 °C')]));
       await waitForMapIdle(page);
       await screenshot(page, 'layers-thermal-cotopaxi-es');
 
