@@ -37,7 +37,7 @@ export async function backtestStoredHistory(
   const range = { afterMs: startMs - 1, toMs };
   let readings = NO_READINGS;
   if (rule.kind !== 'incident_surge' && rule.kind !== 'coverage_loss') {
-    const watched = cameras.filter((c) => watches(rule, c)).map((c) => c.id);
+    const watched = cameras.filter((c) => ruleWatchesCamera(rule, c)).map((c) => c.id);
     if (watched.length > 0) readings = await readingHistory(db, range, watched);
   }
   const incidents =
@@ -56,8 +56,12 @@ export async function backtestStoredHistory(
   );
 }
 
-/** Whether a camera rule attaches to this camera (the runtimes' own test: scope, then kind). */
-function watches(rule: RuleDefinition, camera: CameraRef): boolean {
+/**
+ * Whether a rule reads this camera's readings: a camera rule whose scope includes it and whose kinds
+ * admit it (the runtimes' own test); area rules read none.
+ */
+export function ruleWatchesCamera(rule: RuleDefinition, camera: CameraRef): boolean {
+  if (rule.kind === 'incident_surge' || rule.kind === 'coverage_loss') return false;
   if (!cameraInScope(rule.scope, camera)) return false;
   if (rule.kind === 'stale_sensor') {
     const kinds = rule.params.cameraKinds;

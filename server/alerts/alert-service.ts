@@ -5,9 +5,10 @@
  *
  * - State lives in the database. The evaluator's whole state is snapshotted to
  *   `rule_evaluator_snapshots` every few minutes and at stop; a start restores it and replays what was
- *   stored since (readings are deduplicated by the evaluator per camera, incidents by id here), or with
- *   no snapshot replays each rule's warm-up (ruleWarmupSeconds) of history. Transitions are written
- *   once (alert_events_transition), so a restart loses no alert and duplicates none.
+ *   stored since (readings are deduplicated by the evaluator per camera, incidents by id here); with no
+ *   snapshot each rule is replayed over its own warm-up (ruleWarmupSeconds) of history, and the alerts
+ *   open at its end are opened. Transitions are written once (alert_events_transition), so a restart
+ *   loses no alert and duplicates none.
  * - Evaluation is driven by ingest (`onCommitted`, passed to runImport: a new reading is evaluated as soon
  *   as its batch commits) and a timer that ticks the evaluator `lagMs` behind the clock, so sweeps for
  *   conditions that depend on time passing (silence, resolution) run within a second of being due.
@@ -44,12 +45,14 @@ import type { IngestKind, IngestRecordOf } from '../ingest/record-schemas.js';
 import type { Logger } from '../logger.js';
 import type { AlertTransition, AlertView } from '../rules/alert-slot.js';
 import { QUALITY_CODES } from '../rules/camera-feed.js';
+import type { ReadingColumns } from '../rules/history-columns.js';
 import { loadRulesYaml } from '../rules/load-rules-yaml.js';
 import { isOpenPhase } from '../rules/rule-engine.js';
 import { RuleEvaluator, ruleFingerprint, type EvaluatorSnapshot } from '../rules/rule-evaluator.js';
 import type { IncidentInput } from '../rules/rule-inputs.js';
 import { ruleWarmupSeconds, type StoredRule } from '../rules/rule-schema.js';
 import type { CameraRef } from '../rules/scope.js';
+import { ruleWatchesCamera } from './alert-backtest.js';
 import { alertPlace } from './alert-geometry.js';
 import { publishTransition, type PublishOptions } from './alert-publisher.js';
 import { asStoredReal } from './alert-stored-real.js';
@@ -62,6 +65,16 @@ const SERVICE_SNAPSHOT_VERSION = 1;
 const REPLAY_SLICE_MS = 6 * 3_600_000;
 /** Transitions written per transaction during a replay. */
 const PERSIST_CHUNK = 500;
+/** A warm-up also replays this much of every camera's readings, for their feeds (the evidence), ms. */
+const FEED_WARMUP_MS = 3_600_000;
+const NO_READINGS: ReadingColumns = {
+  cameraIds: [],
+  camera: new Uint32Array(0),
+  ts: new Float64Array(0),
+  maxC: new Float64Array(0),
+  meanC: new Float64Array(0),
+  quality: new Uint8Array(0),
+};
 
 export interface AlertServiceOptions {
   db: Database;
@@ -157,7 +170,7 @@ export class AlertService {
     this.lagMs = options.lagMs ?? 2000;
     this.tickEveryMs = options.tickEveryMs ?? 1000;
     this.snapshotEveryMs = options.snapshotEveryMs ?? 5 * 60_000;
-    this.replayMarginMs = options.replayMarginMs ?? 3_600_000;
+    this.replayMarginMs = options.replayMarginMs ?? 15 * 60_000;
     this.cameraRefreshEveryMs = options.cameraRefreshEveryMs ?? 60_000;
     this.sweepIntervalSeconds = options.sweepIntervalSeconds ?? 15;
     this.rulesFile = options.rulesFile === undefined ? DEFAULT_RULES_FILE : options.rulesFile;
@@ -286,49 +299,45 @@ export class AlertService {
     await this.loadRules(true);
     const now = this.clock();
     const tickTo = now - this.lagMs;
-    const restored = await this.restoreSnapshot();
-    if (restored) {
-      const { evaluator, evaluatedTo, takenAt, freshRules } = restored;
-      this.evaluator = evaluator;
-      this.evaluatedTo = evaluatedTo;
-      const out: AlertTransition[] = [];
-      await this.replay(evaluator, this.seenIncidents, evaluatedTo - this.replayMarginMs, {
-        createdAfterMs: takenAt - this.replayMarginMs,
-        out,
-      });
-      this.tickEvaluator(evaluator, tickTo, out);
-      // Rules edited while the server was down restarted cold: theirs are written after their warm-up.
-      const freshIds = new Set(freshRules.map((r) => r.id));
-      await this.persistAll(out.filter((t) => !freshIds.has(t.ruleId)));
-      this.log.info(
-        { evaluatedTo: new Date(evaluatedTo).toISOString(), replayedTransitions: out.length },
-        'alert evaluator restored from its snapshot',
-      );
-      if (freshRules.length > 0) await this.swapInWarmRules(freshRules, tickTo);
-    } else {
+    let restored = await this.restoreSnapshot();
+    if (!restored) {
+      // No snapshot (the first start): each rule is replayed over its own warm-up of history up to now,
+      // and the service goes on as if it had been restored at that instant.
+      this.cameras = byId(await cameraRefs(this.db, { lastSeenBeforeMs: tickTo }));
       const enabled = this.rules.filter((r) => r.enabled);
-      const warmupMs = Math.max(0, ...enabled.map((r) => ruleWarmupSeconds(r) * 1000));
-      const startMs = tickTo - warmupMs;
-      this.cameras = byId(await cameraRefs(this.db, { lastSeenBeforeMs: startMs }));
-      const evaluator = new RuleEvaluator({
-        rules: this.rules,
-        cameras: [...this.cameras.values()],
-        startMs,
-        sweepIntervalSeconds: this.sweepIntervalSeconds,
-      });
-      this.evaluator = evaluator;
-      const out: AlertTransition[] = [];
-      await this.replay(evaluator, this.seenIncidents, startMs, { out });
-      this.tickEvaluator(evaluator, tickTo, out);
-      // A rule's transitions before its own warm-up was complete are not trusted (its windows were not
-      // full); an alert still open from them is opened by the reconciliation below.
-      const trustedFrom = new Map(enabled.map((r) => [r.id, startMs + ruleWarmupSeconds(r) * 1000]));
-      await this.persistAll(trustedTransitions(out, trustedFrom));
-      this.log.info(
-        { from: new Date(startMs).toISOString(), transitions: out.length },
-        'alert evaluator warmed up from stored history (no snapshot)',
-      );
+      const warm = await this.warmUp(enabled, tickTo);
+      const base = warm.feeds.snapshot();
+      base.rules = [...warm.rules.values()].flatMap((w) => w.snapshot().rules);
+      for (const [id, t] of warm.seen) this.seenIncidents.set(id, t);
+      restored = {
+        evaluator: RuleEvaluator.restore(base, { rules: this.rules, cameras: [...this.cameras.values()] }),
+        evaluatedTo: tickTo,
+        takenAt: now,
+        freshRules: [],
+      };
+      this.log.info({ rules: enabled.length }, 'alert rules warmed up from stored history (no snapshot)');
     }
+    const { evaluator, evaluatedTo, takenAt, freshRules } = restored;
+    this.evaluator = evaluator;
+    this.evaluatedTo = evaluatedTo;
+    // Rules edited while the server was down restarted cold in the snapshot: warm them up first.
+    if (freshRules.length > 0) {
+      const warm = await this.warmUp(freshRules, evaluatedTo);
+      this.swapIn(warm, freshRules);
+    }
+    // What was stored after the snapshot (or the warm-up): readings the evaluator has are dropped by it
+    // per camera, incidents it has by id here; transitions already stored are found and not repeated.
+    const out: AlertTransition[] = [];
+    await this.replay(this.evaluator!, this.seenIncidents, evaluatedTo - this.replayMarginMs, {
+      createdAfterMs: takenAt - this.replayMarginMs,
+      out,
+    });
+    this.tickEvaluator(this.evaluator!, tickTo, out);
+    await this.persistAll(out);
+    this.log.info(
+      { evaluatedTo: new Date(this.evaluatedTo).toISOString(), replayedTransitions: out.length },
+      'alert evaluator running',
+    );
     this.lastCameraRefreshMs = now;
     await this.reconcile(null, 'restart', null);
     await this.snapshotNow();
@@ -584,40 +593,45 @@ export class AlertService {
   }
 
   /**
-   * Feeds stored inputs after `afterMs` into an evaluator in time order (readings before incidents at
-   * equal times, as backtests do), slice by slice. Readings the evaluator already has are dropped by it;
-   * incidents already seen are skipped. With `createdAfterMs`, incidents stored after that instant are
-   * fed too, whatever their time (late arrivals). Returns the latest input time fed.
+   * Feeds stored inputs after `afterMs` (up to `toMs`, else whatever is stored by now, even stamped ahead
+   * of the clock) into an evaluator in time order (readings before incidents at equal times, as backtests
+   * do), slice by slice. Readings the evaluator already has are dropped by it; incidents in `seen` are
+   * skipped. With `createdAfterMs`, incidents stored after that instant are fed too, whatever their time
+   * (late arrivals). `readingsOf` limits the cameras read ('all' by default); `incidents` defaults to
+   * whether any rule counts them.
    */
   private async replay(
     ev: RuleEvaluator,
     seen: Map<string, number>,
     afterMs: number,
-    options: { createdAfterMs?: number; out: AlertTransition[] },
-  ): Promise<number> {
-    const needIncidents = this.rules.some((r) => r.enabled && r.kind === 'incident_surge');
-    let latest = afterMs;
+    options: {
+      toMs?: number;
+      createdAfterMs?: number;
+      readingsOf?: readonly string[] | 'all';
+      incidents?: boolean;
+      out: AlertTransition[];
+    },
+  ): Promise<void> {
+    const withIncidents =
+      options.incidents ?? this.rules.some((r) => r.enabled && r.kind === 'incident_surge');
+    const cameraIds =
+      options.readingsOf === 'all' || options.readingsOf === undefined ? undefined : options.readingsOf;
+    const readAny = cameraIds === undefined || cameraIds.length > 0;
     let createdAfterMs = options.createdAfterMs;
     for (let from = afterMs; ; from += REPLAY_SLICE_MS) {
-      const now = this.clock();
-      // The last slice is open-ended: whatever is stored by now, even stamped ahead of the clock.
-      const last = from + REPLAY_SLICE_MS >= now;
-      const range = last ? { afterMs: from } : { afterMs: from, toMs: from + REPLAY_SLICE_MS };
-      let tq = performance.now();
-      const readings = await readingHistory(this.db, range);
-      if (performance.now() - tq > 100)
-        console.log(
-          'SLICE',
-          new Date(from).toISOString(),
-          readings.ts.length,
-          (performance.now() - tq).toFixed(0),
-        );
-      const incidents = needIncidents
+      const end = options.toMs ?? this.clock();
+      const last = from + REPLAY_SLICE_MS >= end;
+      const range =
+        last && options.toMs === undefined
+          ? { afterMs: from }
+          : { afterMs: from, toMs: Math.min(from + REPLAY_SLICE_MS, end) };
+      const readings = readAny ? await readingHistory(this.db, range, cameraIds) : NO_READINGS;
+      const incidents = withIncidents
         ? (await incidentHistory(this.db, { ...range, createdAfterMs })).filter((i) => !seen.has(i.id))
         : [];
       createdAfterMs = undefined;
-      latest = Math.max(latest, this.feed(ev, readings, incidents, seen, options.out));
-      if (last) return latest;
+      this.feed(ev, readings, incidents, seen, options.out);
+      if (last) return;
     }
   }
 
@@ -627,21 +641,18 @@ export class AlertService {
     incidents: readonly IncidentInput[],
     seen: Map<string, number>,
     out: AlertTransition[],
-  ): number {
+  ): void {
     let i = 0;
     let j = 0;
-    let latest = -Infinity;
     const n = r.ts.length;
     while (i < n || j < incidents.length) {
       const tr = i < n ? r.ts[i]! : Infinity;
       const ti = j < incidents.length ? incidents[j]!.tsMs : Infinity;
       try {
         if (tr <= ti) {
-          latest = tr;
           ev.ingestReadingValues(r.cameraIds[r.camera[i]!]!, tr, r.maxC[i]!, r.meanC[i]!, r.quality[i]!, out);
         } else {
           const incident = incidents[j]!;
-          latest = Math.max(latest, ti);
           if (!seen.has(incident.id)) {
             seen.set(incident.id, ti);
             ev.ingestIncident(incident, out);
@@ -656,7 +667,6 @@ export class AlertService {
       if (tr <= ti) i++;
       else j++;
     }
-    return latest;
   }
 
   private async loadRules(seed: boolean): Promise<void> {
@@ -718,8 +728,7 @@ export class AlertService {
   private async applyRuleChangesNow(actor: string): Promise<void> {
     const before = new Map(this.rules.map((r) => [r.id, r]));
     await this.loadRules(false);
-    const ev = this.evaluator;
-    if (!ev) return;
+    if (!this.evaluator) return;
     const fresh = this.rules.filter((r) => {
       const old = before.get(r.id);
       return r.enabled && !(old && old.enabled && ruleFingerprint(old) === ruleFingerprint(r));
@@ -728,12 +737,25 @@ export class AlertService {
       (old) => old.enabled && !this.rules.some((r) => r.id === old.id && r.enabled),
     );
     // Warm the new and edited rules up outside the queue: a long history must not hold up ingest.
-    const warm = fresh.length > 0 ? await this.warmUp(fresh, this.clock() - this.lagMs) : null;
+    const warmTo = this.clock() - this.lagMs;
+    const warm = fresh.length > 0 ? await this.warmUp(fresh, warmTo) : null;
     await this.enqueue(async () => {
       if (!this.evaluator) return;
-      if (warm) await this.catchUpAndSwap(warm, fresh);
-      else this.evaluator.setRules(this.rules);
-      const changed = new Set([...fresh, ...gone].map((r) => r.id));
+      if (warm) {
+        // Level with the live evaluator: what was stored while warming up, then its clock.
+        for (const rule of fresh) {
+          const ev = warm.rules.get(rule.id)!;
+          await this.replay(ev, new Map(warm.seen), warmTo - this.replayMarginMs, {
+            createdAfterMs: warmTo - this.replayMarginMs,
+            ...this.inputsOf(rule),
+            out: [],
+          });
+          if (Number.isFinite(this.evaluatedTo)) ev.tick(this.evaluatedTo);
+        }
+        this.swapIn(warm, fresh);
+      } else {
+        this.evaluator.setRules(this.rules);
+      }
       const reason = (id: string) =>
         gone.some((g) => g.id === id)
           ? 'rule disabled or deleted'
@@ -742,87 +764,78 @@ export class AlertService {
             : before.has(id)
               ? 'rule changed'
               : 'rule created';
-      for (const id of changed) await this.reconcile(new Set([id]), reason(id), actor);
+      for (const r of [...fresh, ...gone]) await this.reconcile(new Set([r.id]), reason(r.id), actor);
     });
   }
 
-  /** Rules replayed over their warm-up of history up to `toMs`, in an evaluator of their own. */
+  /** What a rule reads from history: the readings of the cameras it watches, incidents if it counts them. */
+  private inputsOf(rule: StoredRule): { readingsOf: string[]; incidents: boolean } {
+    const cameras = [...this.cameras.values()];
+    return {
+      readingsOf: cameras.filter((c) => ruleWatchesCamera(rule, c)).map((c) => c.id),
+      incidents: rule.kind === 'incident_surge',
+    };
+  }
+
+  /**
+   * Each rule replayed over its own warm-up (ruleWarmupSeconds) of history up to `toMs`, in an evaluator
+   * of its own reading only its inputs — a 14-day anomaly baseline does not make a 15-minute silence
+   * rule sweep two weeks of every camera — plus the cameras' feeds (latest readings, for evidence).
+   */
   private async warmUp(
     rules: readonly StoredRule[],
     toMs: number,
-  ): Promise<{ evaluator: RuleEvaluator; seen: Map<string, number>; toMs: number }> {
-    const warmupMs = Math.max(0, ...rules.map((r) => ruleWarmupSeconds(r) * 1000));
-    const startMs = toMs - warmupMs;
-    let tq = performance.now();
-    const cameras = await cameraRefs(this.db, { lastSeenBeforeMs: startMs });
-    console.log('CAMREFS', (performance.now() - tq).toFixed(0));
-    const evaluator = new RuleEvaluator({
-      rules: [...rules],
+  ): Promise<{ feeds: RuleEvaluator; rules: Map<string, RuleEvaluator>; seen: Map<string, number> }> {
+    const cameras = [...this.cameras.values()];
+    const seen = new Map<string, number>();
+    const evaluators = new Map<string, RuleEvaluator>();
+    for (const rule of rules) {
+      const startMs = toMs - ruleWarmupSeconds(rule) * 1000;
+      const ev = new RuleEvaluator({
+        rules: [rule],
+        cameras: cameras.map((c) => ({
+          ...c,
+          lastSeenMs:
+            c.lastSeenMs !== null && c.lastSeenMs !== undefined && c.lastSeenMs < startMs
+              ? c.lastSeenMs
+              : null,
+        })),
+        startMs,
+        sweepIntervalSeconds: this.sweepIntervalSeconds,
+      });
+      const ruleSeen = new Map<string, number>();
+      await this.replay(ev, ruleSeen, startMs - 1, { toMs, ...this.inputsOf(rule), out: [] });
+      ev.tick(toMs);
+      for (const [id, t] of ruleSeen) seen.set(id, t);
+      evaluators.set(rule.id, ev);
+    }
+    const feedsFrom = toMs - FEED_WARMUP_MS;
+    const feeds = new RuleEvaluator({
+      rules: [],
       cameras,
-      startMs,
+      startMs: feedsFrom,
       sweepIntervalSeconds: this.sweepIntervalSeconds,
     });
-    const seen = new Map<string, number>();
-    await this.replay(evaluator, seen, startMs, { out: [] });
-    return { evaluator, seen, toMs };
+    await this.replay(feeds, new Map(), feedsFrom - 1, { toMs, incidents: false, out: [] });
+    feeds.tick(toMs);
+    return { feeds, rules: evaluators, seen };
   }
 
-  /** Brings a warmed-up evaluator level with the live one (inputs since), then moves its rules' state in. */
-  private async catchUpAndSwap(
-    warm: { evaluator: RuleEvaluator; seen: Map<string, number>; toMs: number },
-    fresh: readonly StoredRule[],
-  ): Promise<void> {
-    const live = this.evaluator!;
-    await this.replay(warm.evaluator, warm.seen, warm.toMs - this.replayMarginMs, {
-      createdAfterMs: warm.toMs - this.replayMarginMs,
-      out: [],
-    });
-    if (Number.isFinite(this.evaluatedTo)) warm.evaluator.tick(this.evaluatedTo);
-    const merged = live.snapshot();
-    const warmed = new Map(warm.evaluator.snapshot().rules.map((r) => [r.id, r]));
+  /** Moves warmed-up rules' state into the live evaluator (unchanged rules keep theirs). */
+  private swapIn(warm: { rules: Map<string, RuleEvaluator> }, fresh: readonly StoredRule[]): void {
+    const merged = this.evaluator!.snapshot();
     const freshIds = new Set(fresh.map((r) => r.id));
     merged.rules = [
       ...merged.rules.filter((r) => !freshIds.has(r.id)),
-      ...fresh.flatMap((r) => {
-        const w = warmed.get(r.id);
-        return w ? [w] : [];
-      }),
+      ...fresh.flatMap((r) => warm.rules.get(r.id)?.snapshot().rules ?? []),
     ];
     this.evaluator = RuleEvaluator.restore(merged, {
       rules: this.rules,
       cameras: [...this.cameras.values()],
     });
   }
-
-  /** At start, rules edited while the server was down: warm them up and swap them in (inside the queue). */
-  private async swapInWarmRules(fresh: readonly StoredRule[], toMs: number): Promise<void> {
-    const warm = await this.warmUp(fresh, toMs);
-    await this.catchUpAndSwap(warm, fresh);
-  }
 }
 
 function byId(cameras: readonly CameraRef[]): Map<string, CameraRef> {
   return new Map(cameras.map((c) => [c.id, c]));
-}
-
-/**
- * Transitions at or after their rule's trusted time; an episode whose opening came before it is left out
- * whole (the reconciliation opens it if it is still open).
- */
-export function trustedTransitions(
-  transitions: readonly AlertTransition[],
-  trustedFrom: ReadonlyMap<string, number>,
-): AlertTransition[] {
-  const untrusted = new Set<string>();
-  const out: AlertTransition[] = [];
-  for (const t of transitions) {
-    const key = `${t.ruleId}\u0000${t.scopeKey}\u0000${t.episode}`;
-    if (untrusted.has(key)) continue;
-    if (t.at < (trustedFrom.get(t.ruleId) ?? -Infinity)) {
-      untrusted.add(key);
-      continue;
-    }
-    out.push(t);
-  }
-  return out;
 }
