@@ -74,7 +74,8 @@ const CameraModel = z
   .strict()
   .openapi('CameraModel');
 
-const SitingBody = z
+/** A siting request: POST /api/siting's body, also what npm run siting checks its options with. */
+export const SitingBody = z
   .object({
     area: z.string().min(1).max(200),
     budget: z

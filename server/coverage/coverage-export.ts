@@ -4,14 +4,13 @@
  */
 import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
 import type { CellRect, CoverageGrid } from './coverage-grid.js';
-import { ownerOf } from './coverage-grid.js';
+import { ownerOf, shadowSpans } from './coverage-grid.js';
 import { windowGeoTransform } from './dem-raster.js';
 import { DORI_CLASSES } from './dori.js';
 import type { RasterToEncode } from './geotiff-encode.js';
 import type { GapCluster } from './gap-polygons.js';
 import { cellOutline } from './gap-polygons.js';
 import type { Footprint } from './network-coverage.js';
-import { bestDoriAt } from './network-coverage.js';
 
 /**
  * The owned cell behind each cell of a window of one tier (row-major): the cell itself where the
@@ -21,9 +20,19 @@ export function exportCells(grid: CoverageGrid, tier: number, rect: CellRect): U
   const w = rect.col1 - rect.col0;
   const h = rect.row1 - rect.row0;
   if (!(w > 0 && h > 0)) throw new RangeError(`Empty export window ${JSON.stringify(rect)}`);
+  const t = grid.tiers[tier]!;
   const out = new Uint32Array(w * h);
   for (let r = 0; r < h; r++) {
-    for (let c = 0; c < w; c++) out[r * w + c] = ownerOf(grid, tier, rect.col0 + c, rect.row0 + r);
+    const row = rect.row0 + r;
+    const spans = shadowSpans(grid, tier, row);
+    const base = t.offset + row * t.width;
+    for (let c = 0; c < w; c++) {
+      const col = rect.col0 + c;
+      // Owned cells are the common case: only shadowed ones need the finer tiers.
+      out[r * w + c] = spans.some(([a, b]) => col >= a && col < b)
+        ? ownerOf(grid, tier, col, row)
+        : base + col;
+    }
   }
   return out;
 }
@@ -54,12 +63,37 @@ export function bestDoriRaster(
   tier: number,
   rect: CellRect,
 ): RasterToEncode {
+  const t = grid.tiers[tier]!;
+  const w = rect.col1 - rect.col0;
   const cells = exportCells(grid, tier, rect);
-  const unique = Uint32Array.from(new Set(cells)).sort();
-  const best = bestDoriAt(footprints, unique);
-  const at = new Map<number, number>();
-  unique.forEach((c, i) => at.set(c, best[i]!));
-  const data = Uint8Array.from(cells, (c) => at.get(c)!);
+  const data = new Uint8Array(cells.length);
+  // Pixels whose cell is the tier's own are found by arithmetic; the few sampled from finer
+  // tiers (shadowed cells) through a map.
+  const sampled = new Map<number, number[]>();
+  cells.forEach((cell, i) => {
+    if (cell < t.offset || cell >= t.offset + t.width * t.height) {
+      const list = sampled.get(cell);
+      if (list) list.push(i);
+      else sampled.set(cell, [i]);
+    }
+  });
+  const end = t.offset + t.width * t.height;
+  for (const fp of footprints) {
+    for (let k = 0; k < fp.cells.length; k++) {
+      const cell = fp.cells[k]!;
+      const cls = fp.dori[k]!;
+      if (cell >= t.offset && cell < end) {
+        const local = cell - t.offset;
+        const row = Math.floor(local / t.width);
+        const col = local - row * t.width;
+        if (col < rect.col0 || col >= rect.col1 || row < rect.row0 || row >= rect.row1) continue;
+        const i = (row - rect.row0) * w + (col - rect.col0);
+        if (cls > data[i]!) data[i] = cls;
+      } else {
+        for (const i of sampled.get(cell) ?? []) if (cls > data[i]!) data[i] = cls;
+      }
+    }
+  }
   return rasterOn(grid, tier, rect, data);
 }
 

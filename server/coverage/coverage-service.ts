@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/database.js';
 import type { CoverageCameraRow, ProvinceZone, RegionZone, VolcanoPoint } from '../db/coverage-store.js';
 import {
-  incidentCellCounts,
+  incidentPositions,
   loadFootprints,
   readCoverageCameras,
   readVolcanoPoints,
@@ -36,15 +36,7 @@ import type { CoverageInput } from '../rules/rule-inputs.js';
 import { readStoreWindow } from '../terrain/dem-store.js';
 import { closeTerrain, openTerrain, storeCellSizeM } from '../terrain/terrain.js';
 import type { CoverageGrid, CoverageTerrain, TierSource } from './coverage-grid.js';
-import {
-  cellAt,
-  ownerOf,
-  refineDem,
-  sliceRaster,
-  tierCell,
-  tieredTerrain,
-  tierRectOfBox,
-} from './coverage-grid.js';
+import { cellAt, refineDem, sliceRaster, tierCell, tieredTerrain, tierRectOfBox } from './coverage-grid.js';
 import type { SitingRow } from './coverage-export.js';
 import { bestDoriRaster, countsRaster } from './coverage-export.js';
 import type { CoverageTotals, DemandLayer, ZoneLayer, ZoneStat } from './coverage-stats.js';
@@ -87,6 +79,11 @@ import { greedySiting } from './siting-greedy.js';
 export const VOLCANO_AREA_RADIUS_KM = 20;
 /** Margin around a city's district centres for its area of interest, km. */
 export const CITY_AREA_MARGIN_KM = 3;
+/**
+ * Up to this many camera changes in one sync update the figures from the flipped cells; more
+ * (a bulk import, the first start) rescan the grid, which also clears any rounding drift.
+ */
+export const INCREMENTAL_FIGURES_MAX_CHANGES = 64;
 /** Most candidate cameras one siting run evaluates (each is a viewshed). */
 export const MAX_SITING_CANDIDATES = 600;
 
@@ -373,6 +370,7 @@ export class CoverageService {
   private version = 0;
   private totalsCache: { version: number; totals: CoverageTotals } | null = null;
   private readonly scratch = new Map<string, Footprint>();
+  private readonly tiffCache = new Map<string, { version: number; bytes: ArrayBuffer; tier: string }>();
 
   constructor(
     private readonly db: Database,
@@ -404,6 +402,7 @@ export class CoverageService {
     }
     this.grid = this.terrain.grid;
     this.network = new NetworkCoverage(this.grid);
+    const t1 = performance.now();
     const zones = await readZones(this.db);
     this.provinces = zones.provinces;
     this.regions = zones.regions;
@@ -422,12 +421,24 @@ export class CoverageService {
       const raster = await readDem(await openDemFile(this.options.populationTif));
       this.population = demandFromRaster(this.grid, 'population', raster);
     }
+    const t2 = performance.now();
     this.persisted =
       this.options.persist === false ? new Map() : await loadFootprints(this.db, this.grid.key);
+    const t3 = performance.now();
     await this.loadDemand();
+    const t4 = performance.now();
     const synced = await this.syncCameras();
     this.options.log?.info(
-      { ...synced, syncMs: synced.ms, ms: Math.round(performance.now() - t0), cells: this.grid.cellCount },
+      {
+        ...synced,
+        cells: this.grid.cellCount,
+        tiers: this.grid.tiers.length,
+        terrainMs: Math.round(t1 - t0),
+        zonesMs: Math.round(t2 - t1),
+        cachedFootprintsMs: Math.round(t3 - t2),
+        demandMs: Math.round(t4 - t3),
+        ms: Math.round(performance.now() - t0),
+      },
       'coverage ready',
     );
   }
@@ -469,11 +480,10 @@ export class CoverageService {
   }
 
   private async loadDemand(): Promise<void> {
-    const rows = await incidentCellCounts(this.db, this.grid.tiers, this.options.incidentsSince);
-    this.incidents = demandLayer(
-      'incidents',
-      rows.map((r) => [ownerOf(this.grid, r.tier, r.col, r.row), r.n] as const),
-    );
+    const { lons, lats } = await incidentPositions(this.db, this.options.incidentsSince);
+    const entries: [number, number][] = [];
+    for (let i = 0; i < lons.length; i++) entries.push([cellAt(this.grid, lons[i]!, lats[i]!), 1]);
+    this.incidents = demandLayer('incidents', entries);
     this.demandLoadedAt = Date.now();
     this.version++;
   }
@@ -483,7 +493,7 @@ export class CoverageService {
     const rows = await readCoverageCameras(this.db);
     const seen = new Set<string>();
     const toSave: { cameraDbId: number; key: string; footprint: Footprint; computedMs: number }[] = [];
-    let changed = 0;
+    const pending = new Map<string, Footprint | null>();
     let slice = performance.now();
     for (const row of rows) {
       seen.add(row.externalId);
@@ -505,22 +515,58 @@ export class CoverageService {
         }
       }
       const counted = row.status === 'online' && footprint.cells.length > 0 ? footprint : null;
-      if (this.network.get(row.externalId) !== (counted ?? undefined)) changed++;
-      this.network.set(row.externalId, counted);
+      if (this.network.get(row.externalId) !== (counted ?? undefined)) pending.set(row.externalId, counted);
       this.cameras.set(row.externalId, { row, key, footprint });
     }
     for (const id of [...this.cameras.keys()]) {
       if (seen.has(id)) continue;
-      if (this.network.get(id)) changed++;
-      this.network.set(id, null);
+      if (this.network.get(id)) pending.set(id, null);
       this.cameras.delete(id);
     }
     this.persisted = null;
+    this.applyToNetwork(pending);
     if (toSave.length > 0 && this.options.persist !== false)
       await saveFootprints(this.db, this.grid.key, toSave);
-    if (changed > 0) this.version++;
     this.lastSync = Date.now();
-    return { cameras: rows.length, computed: toSave.length, changed, ms: Math.round(performance.now() - t0) };
+    return {
+      cameras: rows.length,
+      computed: toSave.length,
+      changed: pending.size,
+      ms: Math.round(performance.now() - t0),
+    };
+  }
+
+  /**
+   * Puts new footprints (null: not counted) into the network. A few changes update the held
+   * figures from the cells whose coverage flips (O(their cells)); many (the first start) leave
+   * them to a full scan on the next read.
+   */
+  private applyToNetwork(pending: Map<string, Footprint | null>): void {
+    if (pending.size === 0) return;
+    const cached = this.totalsCache?.version === this.version ? this.totalsCache.totals : null;
+    let flips: CoverageFlips | null = null;
+    if (cached && pending.size <= INCREMENTAL_FIGURES_MAX_CHANGES) {
+      const removed: Footprint[] = [];
+      const added: Footprint[] = [];
+      for (const [id, fp] of pending) {
+        const current = this.network.get(id);
+        if (current) removed.push(current);
+        if (fp) added.push(fp);
+      }
+      flips = coverageFlips(this.network.counts, removed, added);
+    }
+    for (const [id, fp] of pending) this.network.set(id, fp);
+    this.version++;
+    if (cached && flips) {
+      const totals = applyFlips(
+        this.grid,
+        cached,
+        [this.provinceLayer, this.regionLayer],
+        this.demands(),
+        flips,
+      );
+      this.totalsCache = { version: this.version, totals };
+    }
   }
 
   private choices(): FootprintChoices {
@@ -660,6 +706,11 @@ export class CoverageService {
   ): Promise<{ bytes: ArrayBuffer; tier: string }> {
     await this.fresh();
     const area = areaName ? this.resolveArea(areaName) : null;
+    // geotiff.js writes ≈ 1–2 million values a second: the national 9″ raster (6.3 M cells) takes
+    // seconds, so the last few exports are kept until the coverage changes.
+    const cacheKey = `${layer}:${area?.id ?? 'national'}`;
+    const cached = this.tiffCache.get(cacheKey);
+    if (cached && cached.version === this.version) return { bytes: cached.bytes, tier: cached.tier };
     let tier = this.grid.tiers.length - 1;
     let rect = { col0: 0, col1: this.grid.tiers[tier]!.width, row0: 0, row1: this.grid.tiers[tier]!.height };
     if (area && area.kind !== 'national') {
@@ -678,7 +729,10 @@ export class CoverageService {
             tier,
             rect,
           );
-    return { bytes: encodeGeoTiff(raster), tier: this.grid.tiers[tier]!.name };
+    const out = { bytes: encodeGeoTiff(raster), tier: this.grid.tiers[tier]!.name };
+    if (this.tiffCache.size >= 4) this.tiffCache.delete(this.tiffCache.keys().next().value!);
+    this.tiffCache.set(cacheKey, { ...out, version: this.version });
+    return out;
   }
 
   /** The largest clusters of uncovered demand in an area (default national). */

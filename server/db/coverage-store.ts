@@ -1,6 +1,6 @@
 /**
  * What coverage reads from and keeps in the database: cameras with their optics, provinces and
- * regions as polygons, incidents binned to the coverage grid, volcano positions, and the cached
+ * regions as polygons, incident positions, volcano positions, and the cached
  * footprint of each camera (migration 003_coverage.sql).
  *
  * Footprints are cached in the database rather than under var/ because they belong to rows of
@@ -10,7 +10,6 @@
  * a cell instead of 4.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { GridTier } from '../coverage/coverage-grid.js';
 import type { Footprint } from '../coverage/network-coverage.js';
 import type { CameraKind, CameraStatus } from '../domain/types.js';
 import { DataIntegrityError } from '../errors.js';
@@ -148,54 +147,50 @@ export async function readVolcanoPoints(db: Queryable): Promise<VolcanoPoint[]> 
   }));
 }
 
-/** Incidents counted per cell of one tier. */
-export interface TierCellCount {
-  tier: number;
-  col: number;
-  row: number;
-  n: number;
-}
+/** Rows per packed chunk of incident positions (16 bytes each: 3.2 MB a chunk). */
+const POSITION_CHUNK_ROWS = 200_000;
 
 /**
- * Incidents binned to the tiers in SQL: each incident to the finest tier whose extent holds it,
- * counted per cell. `since` limits to incidents at or after an instant.
+ * Every incident's position (at or after `since`), degrees. Positions travel packed, two
+ * big-endian float8 per incident in one bytea per chunk of rows: one JavaScript object per row
+ * would cost ten times as much on PGlite (see density-queries.ts).
  */
-export async function incidentCellCounts(
+export async function incidentPositions(
   db: Queryable,
-  tiers: readonly GridTier[],
   since?: Date,
-): Promise<TierCellCount[]> {
-  const out: TierCellCount[] = [];
-  for (let k = 0; k < tiers.length; k++) {
-    const t = tiers[k]!;
-    const gt = t.geoTransform;
-    const params: unknown[] = [gt[0], gt[1], gt[3], gt[5]];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    const box = (u: GridTier) => {
-      const g = u.geoTransform;
-      return `ST_MakeEnvelope(${p(g[0])}, ${p(g[3] + u.height * g[5])}, ${p(g[0] + u.width * g[1])}, ${p(g[3])}, 4326)`;
-    };
-    const where = [`geom && ${box(t)}`, ...tiers.slice(0, k).map((f) => `NOT (geom && ${box(f)})`)];
-    if (since) where.push(`occurred_at >= ${p(since.toISOString())}`);
-    const rows = await db.query<{ col: number; row: number; n: number }>(
-      `SELECT floor((ST_X(geom) - $1) / $2)::int AS col, floor((ST_Y(geom) - $3) / $4)::int AS row, count(*)::int AS n
-       FROM incidents WHERE ${where.join(' AND ')} GROUP BY 1, 2`,
-      params,
+): Promise<{ lons: Float64Array; lats: Float64Array }> {
+  const chunks: Uint8Array[] = [];
+  let after = 0;
+  for (;;) {
+    const rows = await db.query<{ xy: Uint8Array | null; n: number; last: number | null }>(
+      `WITH c AS (
+         SELECT id, geom FROM incidents WHERE id > $1 ${since ? 'AND occurred_at >= $3' : ''}
+         ORDER BY id LIMIT $2)
+       SELECT string_agg(float8send(ST_X(geom)) || float8send(ST_Y(geom)), ''::bytea ORDER BY id) AS xy,
+              count(*)::int AS n, max(id) AS last
+       FROM c`,
+      since ? [after, POSITION_CHUNK_ROWS, since.toISOString()] : [after, POSITION_CHUNK_ROWS],
     );
-    for (const r of rows) {
-      // A point on the far edge of the envelope bins one past the last cell: keep it in the last.
-      out.push({
-        tier: k,
-        col: Math.min(t.width - 1, Math.max(0, r.col)),
-        row: Math.min(t.height - 1, Math.max(0, r.row)),
-        n: r.n,
-      });
+    const r = rows[0];
+    if (!r || r.n === 0 || !r.xy || r.last === null) break;
+    chunks.push(r.xy);
+    if (r.n < POSITION_CHUNK_ROWS) break;
+    after = r.last;
+  }
+  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
+  if (total % 16 !== 0)
+    throw new DataIntegrityError(`Packed positions have ${total} bytes, not a multiple of 16`);
+  const lons = new Float64Array(total / 16);
+  const lats = new Float64Array(total / 16);
+  let k = 0;
+  for (const c of chunks) {
+    const view = new DataView(c.buffer, c.byteOffset, c.byteLength);
+    for (let o = 0; o < c.byteLength; o += 16, k++) {
+      lons[k] = view.getFloat64(o, false);
+      lats[k] = view.getFloat64(o + 8, false);
     }
   }
-  return out;
+  return { lons, lats };
 }
 
 /** A footprint as cached. */

@@ -69,6 +69,10 @@ describe('bestDoriRaster', () => {
     ];
     const r = bestDoriRaster(grid, footprints, 1, { col0: 0, col1: 3, row0: 0, row1: 1 });
     expect(Array.from(r.data)).toEqual([1, 4, 0]);
+    // Coarse (4, 2) belongs to the fine tier: it shows the fine cell at its centre, (1, 1).
+    const fineOnly = [{ cells: Uint32Array.of(fine(0, 0), fine(1, 1)), dori: Uint8Array.of(4, 2), tier: 0 }];
+    const s = bestDoriRaster(grid, fineOnly, 1, { col0: 3, col1: 6, row0: 2, row1: 3 });
+    expect(Array.from(s.data)).toEqual([0, 2, 0]);
   });
 });
 
