@@ -265,44 +265,86 @@ interface LifecycleRow {
   firing_at: Date | null;
 }
 
+/** An alert row as the DTO, from a data-modifying statement: `WITH a AS (… RETURNING *)`. */
+const returningDto = (statement: string) =>
+  `WITH a AS (${statement} RETURNING *) ${SELECT_ALERT}, a.evidence FROM a JOIN alert_rules r ON r.id = a.rule_id`;
+
 async function insertEvent(
   tx: Queryable,
-  alertId: number,
+  alert: AlertDto,
   kind: string,
   atMs: number,
   actor: string | null,
   fromState: string | null,
   details: Record<string, unknown>,
 ): Promise<AlertEventDto> {
-  const alert = await alertOrThrow(tx, alertId);
   const row = await one<EventRow>(
     tx,
     `INSERT INTO alert_events (alert_id, at, kind, actor, data, from_state) VALUES ($1, $2, $3, $4, $5, $6)
      RETURNING id, alert_id, kind, at, actor, data`,
-    [alertId, new Date(atMs), kind, actor, JSON.stringify({ ...details, alert }), fromState],
+    [alert.id, new Date(atMs), kind, actor, JSON.stringify({ ...details, alert }), fromState],
   );
   return eventOf(row);
 }
 
-async function placeAlert(tx: Queryable, alertId: number, place: AlertPlace | null): Promise<void> {
-  if (!place) return;
+/** SQL for the geometry of a newly opened alert, its parameter at $n. */
+function placeSql(place: AlertPlace | null, n: number): { sql: string; param: unknown } {
+  if (!place) return { sql: `NULL::geometry`, param: null };
   if (place.type === 'camera') {
     const volcano = place.atVolcano ? 'v.geom, ' : '';
-    await tx.query(
-      `UPDATE alerts SET geom = (
-         SELECT COALESCE(${volcano}c.geom) FROM cameras c LEFT JOIN volcanoes v ON v.gvp_number = c.volcano_gvp
-         WHERE c.external_id = $2)
-       WHERE id = $1`,
-      [alertId, place.cameraId],
-    );
-  } else if (place.type === 'region') {
-    await tx.query('UPDATE alerts SET geom = (SELECT geom FROM regions WHERE center_id = $2) WHERE id = $1', [
-      alertId,
-      place.centerId,
-    ]);
-  } else {
-    await tx.query('UPDATE alerts SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [alertId, place.wkt]);
+    return {
+      sql: `(SELECT COALESCE(${volcano}c.geom) FROM cameras c LEFT JOIN volcanoes v ON v.gvp_number = c.volcano_gvp
+             WHERE c.external_id = $${n})`,
+      param: place.cameraId,
+    };
   }
+  if (place.type === 'region')
+    return { sql: `(SELECT geom FROM regions WHERE center_id = $${n})`, param: place.centerId };
+  return { sql: `ST_GeomFromText($${n}, 4326)`, param: place.wkt };
+}
+
+/** Opens an alert row (with its place) and returns it, or null when the key already has an open one. */
+async function insertAlert(
+  tx: Queryable,
+  v: {
+    ruleId: number;
+    scopeKey: string;
+    state: string;
+    severity: string;
+    startedAt: Date;
+    firingAt: Date | null;
+    resolvedAt: Date | null;
+    lastEvalAt: Date;
+    evidence: unknown;
+    episode: number;
+    lastValue: number | null;
+    errorMessage: string | null;
+  },
+  place: AlertPlace | null,
+): Promise<AlertDto | null> {
+  const geom = placeSql(place, 13);
+  const rows = await tx.query<AlertRow>(
+    returningDto(`INSERT INTO alerts (rule_id, scope_key, state, severity, started_at, firing_at, resolved_at,
+                                      last_eval_at, evidence, episode, last_value, error_message, geom)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ${geom.sql})
+       ON CONFLICT (rule_id, scope_key) WHERE state IN ${OPEN_SQL} DO NOTHING`),
+    [
+      v.ruleId,
+      v.scopeKey,
+      v.state,
+      v.severity,
+      v.startedAt,
+      v.firingAt,
+      v.resolvedAt,
+      v.lastEvalAt,
+      JSON.stringify(v.evidence ?? {}),
+      v.episode,
+      v.lastValue,
+      v.errorMessage,
+      geom.param,
+    ],
+  );
+  return rows[0] ? dtoOf(rows[0]) : null;
 }
 
 const isClosing = (state: string) => state === 'resolved' || state === 'inactive';
@@ -311,6 +353,7 @@ const isClosing = (state: string) => state === 'resolved' || state === 'inactive
  * Stores one transition of a saved rule (ruleId is the `alert_rules.id` as text) and returns the event
  * to publish, or null when it was already stored (a replay after a restart) or changes nothing.
  * `place` locates a newly opened alert. Call in order, one writer at a time (the alert service's queue).
+ * Three statements: find the alert (and whether this transition is stored), write it, add the event.
  */
 export async function persistTransition(
   tx: Queryable,
@@ -318,101 +361,64 @@ export async function persistTransition(
   place: AlertPlace | null,
 ): Promise<AlertEventDto | null> {
   const ruleId = Number(t.ruleId);
+  const at = new Date(t.at);
   const opening = t.from === 'inactive' || t.from === 'resolved';
-  let row: LifecycleRow | null = null;
-  let continuation = false;
-  if (opening) {
-    // The same opening replayed finds its own row; otherwise an open row of the key is continued.
-    row = await maybeOne<LifecycleRow>(
-      tx,
-      'SELECT id, state, started_at, firing_at FROM alerts WHERE rule_id = $1 AND scope_key = $2 AND started_at = $3 ORDER BY id LIMIT 1',
-      [ruleId, t.scopeKey, new Date(t.at)],
-    );
-    if (!row) {
-      row = await maybeOne<LifecycleRow>(
-        tx,
-        `SELECT id, state, started_at, firing_at FROM alerts WHERE rule_id = $1 AND scope_key = $2 AND state IN ${OPEN_SQL}`,
-        [ruleId, t.scopeKey],
-      );
-      continuation = row !== null;
-    }
-  } else {
-    // The alert this transition belongs to: the open one, else the latest that started by then.
-    row = await maybeOne<LifecycleRow>(
-      tx,
-      `SELECT id, state, started_at, firing_at FROM alerts
-       WHERE rule_id = $1 AND scope_key = $2 AND started_at <= $3
-       ORDER BY (state IN ${OPEN_SQL}) DESC, started_at DESC, id DESC LIMIT 1`,
-      [ruleId, t.scopeKey, new Date(t.at)],
-    );
-    if (row && isClosing(row.state) && !isClosing(t.to)) {
-      // Closed meanwhile (its rule changed): the evaluator's alert goes on as a new row.
-      const stored = await storedTransition(tx, row.id, t);
-      if (stored) return null;
-      row = null;
-    }
-  }
+  // Opening: the same opening replayed finds its own row, else the open row of the key is continued.
+  // Later: the open row, else the latest that started by then (a replay of an alert since closed).
+  const which = opening
+    ? `(started_at = $3 OR state IN ${OPEN_SQL}) ORDER BY (started_at = $3) DESC, id DESC`
+    : `started_at <= $3 ORDER BY (state IN ${OPEN_SQL}) DESC, started_at DESC, id DESC`;
+  let row = await maybeOne<LifecycleRow & { stored: boolean }>(
+    tx,
+    `SELECT id, state, started_at, firing_at,
+            EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = alerts.id AND e.kind = $4 AND e.at = $3
+                    AND e.from_state = $5) AS stored
+     FROM alerts WHERE rule_id = $1 AND scope_key = $2 AND ${which} LIMIT 1`,
+    [ruleId, t.scopeKey, at, t.to, t.from],
+  );
+  if (row?.stored) return null;
+  const continuation = opening && row !== null && row.started_at.getTime() !== t.at;
+  // Closed meanwhile (its rule changed) while the evaluator's alert goes on: that goes on as a new row.
+  if (row && !opening && isClosing(row.state) && !isClosing(t.to)) row = null;
   const details = transitionDetails(t);
+  const errorMessage = t.to === 'error' ? (t.message ?? 'evaluation failed') : null;
   if (!row) {
-    const inserted = await tx.query<{ id: number }>(
-      `INSERT INTO alerts (rule_id, scope_key, state, severity, started_at, firing_at, resolved_at, last_eval_at,
-                           evidence, episode, last_value, error_message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8, $9, $10, $11)
-       ON CONFLICT (rule_id, scope_key) WHERE state IN ${OPEN_SQL} DO NOTHING
-       RETURNING id`,
-      [
+    const alert = await insertAlert(
+      tx,
+      {
         ruleId,
-        t.scopeKey,
-        t.to,
-        t.severity,
-        new Date(t.at),
-        t.to === 'firing' ? new Date(t.at) : null,
-        isClosing(t.to) ? new Date(t.at) : null,
-        JSON.stringify(t.evidence),
-        t.episode,
-        t.value,
-        t.to === 'error' ? (t.message ?? 'evaluation failed') : null,
-      ],
+        scopeKey: t.scopeKey,
+        state: t.to,
+        severity: t.severity,
+        startedAt: at,
+        firingAt: t.to === 'firing' ? at : null,
+        resolvedAt: isClosing(t.to) ? at : null,
+        lastEvalAt: at,
+        evidence: t.evidence,
+        episode: t.episode,
+        lastValue: t.value,
+        errorMessage,
+      },
+      place,
     );
-    const id = inserted[0]?.id;
-    if (id === undefined) return null; // another writer opened it; the unique index kept one
-    await placeAlert(tx, id, place);
-    return insertEvent(tx, id, t.to, t.at, null, t.from, details);
+    // null: another writer opened it; the unique index kept one.
+    return alert ? insertEvent(tx, alert, t.to, t.at, null, t.from, details) : null;
   }
-  if (await storedTransition(tx, row.id, t)) return null;
   // A continued alert (the evaluator lost track of it, e.g. a restart without a snapshot) never goes back.
   if (row.state === t.to || (continuation && row.state === 'firing' && t.to === 'pending')) return null;
-  const at = new Date(t.at);
-  await tx.query(
-    `UPDATE alerts SET
+  const [updated] = await tx.query<AlertRow>(
+    returningDto(`UPDATE alerts SET
        state = $2, severity = $3, episode = $4, last_value = $5,
        firing_at = CASE WHEN $2 = 'firing' THEN COALESCE(firing_at, $6) ELSE firing_at END,
        resolved_at = CASE WHEN $2 IN ('resolved', 'inactive') THEN $6 ELSE NULL END,
        last_eval_at = GREATEST(last_eval_at, $6),
-       error_message = CASE WHEN $2 = 'error' THEN $7 ELSE NULL END,
+       error_message = $7,
        evidence = CASE WHEN $2 IN ('resolved', 'inactive') THEN evidence ELSE $8::jsonb END,
        version = version + 1, updated_at = now()
-     WHERE id = $1`,
-    [
-      row.id,
-      t.to,
-      t.severity,
-      t.episode,
-      t.value,
-      at,
-      t.to === 'error' ? (t.message ?? 'evaluation failed') : null,
-      JSON.stringify(t.evidence),
-    ],
+     WHERE id = $1`),
+    [row.id, t.to, t.severity, t.episode, t.value, at, errorMessage, JSON.stringify(t.evidence)],
   );
-  return insertEvent(tx, row.id, t.to, t.at, null, t.from, details);
-}
-
-async function storedTransition(tx: Queryable, alertId: number, t: AlertTransition): Promise<boolean> {
-  const rows = await tx.query(
-    'SELECT 1 FROM alert_events WHERE alert_id = $1 AND kind = $2 AND at = $3 AND from_state = $4',
-    [alertId, t.to, new Date(t.at), t.from],
-  );
-  return rows.length > 0;
+  return insertEvent(tx, dtoOf(updated!), t.to, t.at, null, t.from, details);
 }
 
 function transitionDetails(t: AlertTransition): Record<string, unknown> {
@@ -473,12 +479,12 @@ export async function closeAlert(
   if (!row) return null;
   const to: AlertState = row.firing_at ? 'resolved' : 'inactive';
   const at = new Date(Math.max(atMs, row.started_at.getTime()));
-  await tx.query(
-    `UPDATE alerts SET state = $2, resolved_at = $3, error_message = NULL, version = version + 1, updated_at = now()
-     WHERE id = $1`,
+  const [closed] = await tx.query<AlertRow>(
+    returningDto(`UPDATE alerts SET state = $2, resolved_at = $3, error_message = NULL, version = version + 1,
+       updated_at = now() WHERE id = $1`),
     [alertId, to, at],
   );
-  return insertEvent(tx, alertId, to, at.getTime(), actor, row.state, { from: row.state, to, reason });
+  return insertEvent(tx, dtoOf(closed!), to, at.getTime(), actor, row.state, { from: row.state, to, reason });
 }
 
 /**
@@ -505,36 +511,34 @@ export async function alignAlert(
   const firing = view.firingAt === null ? null : new Date(view.firingAt);
   const lastEval = new Date(view.lastEvalAt ?? atMs);
   if (!open) {
-    const row = await one<{ id: number }>(
+    const alert = await insertAlert(
       tx,
-      `INSERT INTO alerts (rule_id, scope_key, state, severity, started_at, firing_at, last_eval_at, evidence,
-                           episode, last_value, error_message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
+      {
         ruleId,
-        view.scopeKey,
-        view.state,
-        view.severity,
-        started,
-        firing,
-        lastEval,
-        JSON.stringify(view.evidence ?? {}),
-        view.episode,
-        view.lastValue,
-        view.errorMessage,
-      ],
+        scopeKey: view.scopeKey,
+        state: view.state,
+        severity: view.severity,
+        startedAt: started,
+        firingAt: firing,
+        resolvedAt: null,
+        lastEvalAt: lastEval,
+        evidence: view.evidence,
+        episode: view.episode,
+        lastValue: view.lastValue,
+        errorMessage: view.errorMessage,
+      },
+      place,
     );
-    await placeAlert(tx, row.id, place);
-    return insertEvent(tx, row.id, view.state, atMs, actor, null, details);
+    return alert ? insertEvent(tx, alert, view.state, atMs, actor, null, details) : null;
   }
   if (open.state === view.state) return null;
-  await tx.query(
-    `UPDATE alerts SET state = $2, firing_at = COALESCE(firing_at, $3), error_message = $4, episode = $5,
-       last_value = $6, version = version + 1, updated_at = now()
-     WHERE id = $1`,
+  const [updated] = await tx.query<AlertRow>(
+    returningDto(`UPDATE alerts SET state = $2, firing_at = COALESCE(firing_at, $3), error_message = $4,
+       episode = $5, last_value = $6, version = version + 1, updated_at = now()
+     WHERE id = $1`),
     [open.id, view.state, firing, view.errorMessage, view.episode, view.lastValue],
   );
-  return insertEvent(tx, open.id, view.state, atMs, actor, null, details);
+  return insertEvent(tx, dtoOf(updated!), view.state, atMs, actor, null, details);
 }
 
 /**
@@ -646,7 +650,15 @@ export async function actOnAlert(
       details = { reason: input.reason, wasUntil: iso(before.silenced_until) };
       break;
   }
-  const event = await insertEvent(tx, alertId, input.action, ctx.nowMs, ctx.actor, null, details);
+  const event = await insertEvent(
+    tx,
+    await alertOrThrow(tx, alertId),
+    input.action,
+    ctx.nowMs,
+    ctx.actor,
+    null,
+    details,
+  );
   const after = event.alert;
   await appendAudit(tx, {
     actor: ctx.actor,
