@@ -401,5 +401,9 @@ describe('keeping coverage current', () => {
     const synced = await coverage.sync();
     expect(synced.computed).toBe(1);
     expect((await coverage.report(BOX)).summary.demand.incidents?.covered).toBe(5);
+    // The province figures, updated from the flipped cells, equal a fresh full scan's.
+    const updated = (await coverage.report('EC16')).summary;
+    const fresh = (await new CoverageService(db, { terrain: terrain() }).report('EC16')).summary;
+    expect(updated).toEqual(fresh);
   });
 });
