@@ -111,6 +111,7 @@ export function App({ app, runtime, health, loader, viewFromUrl }: AppProps) {
                 data={data}
                 cameras={rt.cameras.data}
                 camerasLoading={rt.cameras.status === 'loading' || rt.cameras.status === 'idle'}
+                volcanoWatch={rt.volcanoWatch.data}
                 onClose={close}
                 onSelect={select}
               />

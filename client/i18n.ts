@@ -204,6 +204,17 @@ const es = {
   'unit.km': '{value} km',
   'unit.hours': '{value} h',
   'unit.days': '{value} d',
+  'info.alertLevel': 'Alerta térmica',
+  'info.alertLevel.none': 'Ninguna activa',
+  'info.latestTemp': 'Temperatura reciente',
+  'info.latestTemp.value': '{value} °C ({time})',
+  'info.latestTemp.none': 'Sin lectura en 3 h',
+  'alertLevel.white': 'Blanca',
+  'alertLevel.yellow': 'Amarilla',
+  'alertLevel.orange': 'Naranja',
+  'alertLevel.red': 'Roja',
+  'legend.volcanoes.alert': 'Alerta térmica activa:',
+  'legend.volcanoes.latest': 'Bajo el nombre: temperatura máxima más reciente de sus cámaras térmicas.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -407,6 +418,17 @@ const en: Record<MessageKey, string> = {
   'unit.km': '{value} km',
   'unit.hours': '{value} h',
   'unit.days': '{value} d',
+  'info.alertLevel': 'Thermal alert',
+  'info.alertLevel.none': 'None firing',
+  'info.latestTemp': 'Latest temperature',
+  'info.latestTemp.value': '{value} °C ({time})',
+  'info.latestTemp.none': 'No reading in 3 h',
+  'alertLevel.white': 'White',
+  'alertLevel.yellow': 'Yellow',
+  'alertLevel.orange': 'Orange',
+  'alertLevel.red': 'Red',
+  'legend.volcanoes.alert': 'Thermal alert firing:',
+  'legend.volcanoes.latest': 'Under the name: the latest maximum temperature of its thermal cameras.',
 };
 
 export const MESSAGES: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { es, en };

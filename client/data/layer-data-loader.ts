@@ -9,15 +9,23 @@ import type { RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { getJson } from './api-client.js';
 import { densityQuery, densityUrl, histogramUrl, timeDomain } from './density-query.js';
+import type { AlertSummary } from '../charts/thermal-annotations.js';
+import type { ReadingSeries } from '../charts/thermal-series.js';
+import type { CameraCollection } from './camera-features.js';
 import type { IncidentDensity } from './incident-aggregates.js';
+import { volcanoWatch } from './volcano-watch.js';
 import type { LiveData } from './live-data.js';
 
 /** Wait this long after the last change before asking for a new density (a slider drag, a zoom). */
 const DENSITY_DEBOUNCE_MS = 120;
 /** Move the slider's domain forward this often, so "the last 30 days" stays the last 30 days. */
 const DOMAIN_REFRESH_MS = 10 * 60_000;
+/** How often the volcanoes' alert levels and latest temperatures are read again. */
+const WATCH_REFRESH_MS = 60_000;
+/** How far back a camera's newest reading may be to count as "latest" (its time is shown with it). */
+const LATEST_READING_MS = 3 * 3_600_000;
 
-type LiveKey = 'cameras' | 'density' | 'histogram';
+type LiveKey = 'cameras' | 'density' | 'histogram' | 'volcanoWatch';
 
 export interface LayerDataLoader {
   /** Retries whatever failed (after the server comes back). */
@@ -64,7 +72,11 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
   };
 
   /** The key each live dataset was last asked for, so an unchanged query is not asked again. */
-  const asked: Record<LiveKey, string | null> = { cameras: null, density: null, histogram: null };
+  const asked: Record<Exclude<LiveKey, 'volcanoWatch'>, string | null> = {
+    cameras: null,
+    density: null,
+    histogram: null,
+  };
 
   const sync = (force = false) => {
     const state = app.get();
@@ -97,6 +109,61 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
     if (rt.viewBounds !== previous.viewBounds || rt.timeDomain !== previous.timeDomain) sync();
     if (rt.health === 'ok' && previous.health === 'unreachable') retry();
   });
+  // Volcano watch: the thermal cameras once, then every minute the firing alerts and each camera's
+  // newest reading (one small request per camera: a few dozen a minute).
+  let thermalCameras: CameraCollection | null = null;
+  let watchController: AbortController | null = null;
+  const loadWatch = async () => {
+    if (!app.get().overlays.has('volcanoes')) return;
+    watchController?.abort();
+    const controller = new AbortController();
+    watchController = controller;
+    const signal = controller.signal;
+    if (runtime.get().volcanoWatch.status !== 'ready') setLive('volcanoWatch', { status: 'loading', error: null });
+    try {
+      thermalCameras ??= await getJson<CameraCollection>('/api/cameras?kind=thermal', signal);
+      const to = Date.now();
+      const from = to - LATEST_READING_MS;
+      const [alerts, series] = await Promise.all([
+        getJson<{ alerts: AlertSummary[] }>(
+          '/api/alerts?state=firing&kind=thermal_threshold,thermal_rate,thermal_anomaly&limit=1000',
+          signal,
+        ).catch((error: unknown) => {
+          if (signal.aborted) throw error;
+          return { alerts: [] };
+        }),
+        Promise.all(
+          thermalCameras.features.map((c) =>
+            getJson<ReadingSeries>(
+              `/api/cameras/${encodeURIComponent(c.properties.externalId)}/readings?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&maxBuckets=10`,
+              signal,
+            ).catch(() => null),
+          ),
+        ),
+      ]);
+      const latest = new Map<string, { t: number; valueC: number }>();
+      for (const s of series) {
+        const bucket = s ? [...s.buckets].reverse().find((b) => b.n > 0 && b.max !== null) : undefined;
+        if (s && bucket) latest.set(s.cameraId, { t: Date.parse(bucket.t), valueC: bucket.max! });
+      }
+      if (signal.aborted) return;
+      setLive('volcanoWatch', {
+        status: 'ready',
+        data: volcanoWatch(thermalCameras, alerts.alerts, latest),
+        key: String(to),
+        error: null,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      setLive('volcanoWatch', { status: 'error', error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const watchTimer = setInterval(() => void loadWatch(), WATCH_REFRESH_MS);
+  const unsubscribeWatch = app.subscribe((state, previous) => {
+    if (state.overlays.has('volcanoes') && !previous.overlays.has('volcanoes')) void loadWatch();
+  });
+  void loadWatch();
+
   runtime.set({ timeDomain: timeDomain(Date.now(), app.get().timeWindow) });
   const domainTimer = setInterval(
     () => runtime.set({ timeDomain: timeDomain(Date.now(), app.get().timeWindow) }),
@@ -109,6 +176,7 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
     if (rt.cameras.status === 'error' || rt.density.status === 'error' || rt.histogram.status === 'error') {
       sync(true);
     }
+    if (rt.volcanoWatch.status === 'error') void loadWatch();
   }
 
   return {
@@ -117,6 +185,9 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
       unsubscribeApp();
       unsubscribeRuntime();
       clearInterval(domainTimer);
+      clearInterval(watchTimer);
+      unsubscribeWatch();
+      watchController?.abort();
       clearTimeout(densityTimer);
       for (const controller of Object.values(inflight)) controller?.abort();
     },

@@ -8,6 +8,7 @@
 import type { Layer } from '@deck.gl/core';
 import type { IncidentDensity } from '../data/incident-aggregates.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import type { VolcanoWatchMap } from '../data/volcano-watch.js';
 import type { AppState } from '../state/app-state.js';
 import type { buildDensityLayer } from './density-layer.js';
 import { buildGeographyLabels } from './geography-labels.js';
@@ -21,11 +22,12 @@ export function buildDeckLayers(
   density: IncidentDensity | null = null,
   densityBuilder: DensityLayerBuilder | null = null,
   elevation: LabelElevation | null = null,
+  volcanoWatch: VolcanoWatchMap | null = null,
 ): Layer[] {
   return [
     ...(densityBuilder ? [densityBuilder(state, density)] : []),
     buildGeographyLabels(state.language),
     buildCenterLabels(state, data.centers.features, elevation),
-    buildVolcanoLabels(state, data.volcanoes.features, elevation),
+    buildVolcanoLabels(state, data.volcanoes.features, elevation, volcanoWatch),
   ];
 }

@@ -5,7 +5,7 @@ import { MAP_THEME } from '../map/map-theme.js';
 /** Printable ASCII plus the letters and signs of Spanish place names. */
 export const LABEL_CHARACTER_SET: string[] = [
   ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)),
-  ...'áéíóúüñÁÉÍÓÚÜÑ¿¡°–·’',
+  ...'áéíóúüñÁÉÍÓÚÜÑ¿¡°–·’−',
 ];
 
 export const LABEL_TEXT_PROPS = {

@@ -5,6 +5,8 @@
 import { TextLayer } from '@deck.gl/layers';
 import type { Feature, Point } from 'geojson';
 import type { CenterProperties, VolcanoProperties } from '../data/reference-features.js';
+import type { VolcanoWatchMap } from '../data/volcano-watch.js';
+import { formatNumber } from '../i18n.js';
 import { DECK_LAYER_IDS } from '../map/layer-ids.js';
 import { MAP_THEME } from '../map/map-theme.js';
 import type { AppState } from '../state/app-state.js';
@@ -71,9 +73,10 @@ export function buildCenterLabels(
  * (see MONITORED_VOLCANO_LABELS_MIN_ZOOM).
  */
 export function buildVolcanoLabels(
-  state: Pick<AppState, 'overlays' | 'view'>,
+  state: Pick<AppState, 'overlays' | 'view' | 'language'>,
   volcanoes: readonly VolcanoFeature[],
   elevation: LabelElevation | null = null,
+  watch: VolcanoWatchMap | null = null,
 ): TextLayer<VolcanoFeature> {
   const { zoom } = state.view;
   const data = volcanoes.filter((f) =>
@@ -85,8 +88,8 @@ export function buildVolcanoLabels(
     data,
     visible: state.overlays.has('volcanoes'),
     getPosition: (f) => labelPosition(f.geometry.coordinates as [number, number], elevation),
-    updateTriggers: { getPosition: [elevation?.key ?? 0] },
-    getText: (f) => f.properties.name,
+    updateTriggers: { getPosition: [elevation?.key ?? 0], getText: [watch, state.language] },
+    getText: (f) => volcanoLabel(f.properties, watch, state.language),
     getSize: (f) => (f.properties.monitored ? 12 : 11),
     getColor: (f) =>
       f.properties.monitored ? [...MAP_THEME.label.volcanoText, 255] : [...MAP_THEME.label.volcanoText, 190],
@@ -94,4 +97,16 @@ export function buildVolcanoLabels(
     getAlignmentBaseline: 'top',
     getPixelOffset: [0, 9],
   });
+}
+
+/** 'Cotopaxi', and under it the latest temperature when the volcano's cameras have one ('31 °C'). */
+export function volcanoLabel(
+  volcano: Pick<VolcanoProperties, 'gvpNumber' | 'name'>,
+  watch: VolcanoWatchMap | null,
+  language: AppState['language'],
+): string {
+  const latest = watch?.get(volcano.gvpNumber)?.latestC;
+  return latest === null || latest === undefined
+    ? volcano.name
+    : `${volcano.name}\n${formatNumber(language, latest)} °C`;
 }

@@ -25,6 +25,8 @@
  *   cameras-cluster-count   their counts (images drawn on demand, client/map/style-images.ts)
  *   cameras-selected-circle halo of the selected camera
  *   cameras-point           single cameras: shape and colour by kind, fill by status
+ *   volcanoes-alert-ring    ring round a monitored volcano with a thermal alert firing, in its
+ *                           level's colour and wider the higher the level (overlay "volcanoes")
  *   volcanoes-selected-circle halo of the selected volcano
  *   volcanoes-circle        Holocene volcanoes, monitored ones larger (overlay "volcanoes")
  * deck.gl layers (MapboxOverlay, interleaved; above all of these unless said otherwise):
@@ -70,6 +72,7 @@ export const MAP_LAYER_IDS = {
   camerasClusterCount: 'cameras-cluster-count',
   camerasSelectedCircle: 'cameras-selected-circle',
   camerasPoint: 'cameras-point',
+  volcanoesAlertRing: 'volcanoes-alert-ring',
   volcanoesSelectedCircle: 'volcanoes-selected-circle',
   volcanoesCircle: 'volcanoes-circle',
 } as const;
@@ -100,7 +103,10 @@ export const OVERLAY_LAYERS: Readonly<
     deck: [],
   },
   centers: { map: [MAP_LAYER_IDS.centersCircle], deck: [DECK_LAYER_IDS.centersLabel] },
-  volcanoes: { map: [MAP_LAYER_IDS.volcanoesCircle], deck: [DECK_LAYER_IDS.volcanoesLabel] },
+  volcanoes: {
+    map: [MAP_LAYER_IDS.volcanoesAlertRing, MAP_LAYER_IDS.volcanoesCircle],
+    deck: [DECK_LAYER_IDS.volcanoesLabel],
+  },
 };
 
 /** Layers a click can select, in priority order (points before areas). */

@@ -13,6 +13,7 @@ import { formatNumber, t } from '../i18n.js';
 import { buildDeckLayers, type DensityLayerBuilder } from '../layers/deck-layers.js';
 import type { DensityCell } from '../layers/density-layer.js';
 import type { CameraCollection } from '../data/camera-features.js';
+import type { VolcanoWatchMap } from '../data/volcano-watch.js';
 import { emptyCollection, type ReferenceData } from '../data/reference-features.js';
 import type { AppState, Language, MapView, Selection } from '../state/app-state.js';
 import { readyData, type RuntimeState } from '../state/runtime-state.js';
@@ -54,6 +55,7 @@ const EMPTY: ReferenceData = {
 };
 
 const EMPTY_CAMERAS: CameraCollection = emptyCollection();
+const NO_WATCH: VolcanoWatchMap = new Map();
 
 /** Pitch the map tilts to when 3D terrain is switched on, degrees. */
 const TERRAIN_PITCH = 55;
@@ -87,6 +89,7 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       selection: state.selection,
       data: currentData(rt),
       cameras: rt.cameras.data ?? EMPTY_CAMERAS,
+      volcanoWatch: rt.volcanoWatch.data ?? NO_WATCH,
       basemapUrl,
       terrainUrl,
     });
@@ -137,7 +140,7 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     if (!styleLoaded) return;
     const state = app.get();
     const rt = runtime.get();
-    const inputs = [state.overlays, state.selection, rt.datasets, rt.cameras.data];
+    const inputs = [state.overlays, state.selection, rt.datasets, rt.cameras.data, rt.volcanoWatch.data];
     if (inputs.every((value, i) => value === lastStyleInputs[i])) return;
     lastStyleInputs = inputs;
     map.setStyle(styleFor(state, rt), { diff: true });
@@ -160,7 +163,14 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
         });
     }
     overlay.setProps({
-      layers: buildDeckLayers(state, currentData(rt), rt.density.data, densityBuilder, labelElevation()),
+      layers: buildDeckLayers(
+        state,
+        currentData(rt),
+        rt.density.data,
+        densityBuilder,
+        labelElevation(),
+        rt.volcanoWatch.data,
+      ),
     });
   };
   // Labels follow the 3D terrain: their elevation is read from the terrain MapLibre has loaded, and
@@ -191,6 +201,7 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       initial.selection,
       initialRuntime.datasets,
       initialRuntime.cameras.data,
+      initialRuntime.volcanoWatch.data,
     ];
     syncStyle();
     syncDeck();
@@ -242,7 +253,11 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     syncDeck();
   });
   const unsubscribeRuntime = runtime.subscribe((state, previous) => {
-    if (state.datasets !== previous.datasets || state.cameras.data !== previous.cameras.data) {
+    if (
+      state.datasets !== previous.datasets ||
+      state.cameras.data !== previous.cameras.data ||
+      state.volcanoWatch.data !== previous.volcanoWatch.data
+    ) {
       syncStyle();
       syncDeck();
     } else if (state.density.data !== previous.density.data) {

@@ -16,6 +16,7 @@ import type {
 import type { AppState, OverlayId } from '../state/app-state.js';
 import type { CameraCollection } from '../data/camera-features.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import type { VOLCANIC_LEVELS, VolcanoWatchMap } from '../data/volcano-watch.js';
 import { cameraSectors } from './camera-sectors.js';
 import { MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { MAP_THEME } from './map-theme.js';
@@ -27,6 +28,8 @@ export interface MapStyleInput {
   data: ReferenceData;
   /** The camera network (empty until the cameras overlay first loads it). */
   cameras: CameraCollection;
+  /** Alert level and latest temperature per monitored volcano (data/volcano-watch.ts). */
+  volcanoWatch: VolcanoWatchMap;
   /** Absolute URL of the basemap folder, e.g. 'http://127.0.0.1:8080/tiles/basemap'. */
   basemapUrl: string;
   /** Absolute URL of the terrain TileJSON, e.g. 'http://127.0.0.1:8080/tiles/terrain/tiles.json'. */
@@ -49,7 +52,7 @@ export const SOURCE_ATTRIBUTION = {
 } as const;
 
 export function buildMapStyle(input: MapStyleInput): StyleSpecification {
-  const { overlays, selection, data, cameras, basemapUrl, terrainUrl } = input;
+  const { overlays, selection, data, cameras, volcanoWatch, basemapUrl, terrainUrl } = input;
   const terrainOn = overlays.has('terrain');
   // Under the density hexagons the region colours would mix with the count colours: fainter then.
   const regionFillOpacity = MAP_THEME.regionFillOpacity * (overlays.has('density') ? 0.35 : 1);
@@ -266,6 +269,7 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
         'icon-size': ['interpolate', ['linear'], ['zoom'], CAMERA_CLUSTER_MAX_ZOOM, 0.8, 16, 1.1],
       },
     },
+    alertRingLayer(volcanoWatch, visible('volcanoes')),
     {
       id: MAP_LAYER_IDS.volcanoesSelectedCircle,
       type: 'circle',
@@ -367,6 +371,46 @@ export function buildMapStyle(input: MapStyleInput): StyleSpecification {
         : {}),
     },
     layers,
+  };
+}
+
+/**
+ * The ring round each volcano with a thermal alert firing: colour and width of its level, by GVP
+ * number. Volcanoes without an alert match nothing and draw no ring.
+ */
+function alertRingLayer(watch: VolcanoWatchMap, visibility: 'visible' | 'none'): LayerSpecification {
+  const levels = [...watch].filter(([, w]) => w.level !== null) as [
+    number,
+    { level: (typeof VOLCANIC_LEVELS)[number] },
+  ][];
+  // A 'match' needs at least one label: without alerts the ring layer's filter matches nothing anyway.
+  const byLevel = <T extends string | number>(
+    pick: (level: (typeof VOLCANIC_LEVELS)[number]) => T,
+    fallback: T,
+  ) =>
+    (levels.length === 0
+      ? fallback
+      : [
+          'match',
+          ['get', 'gvpNumber'],
+          ...levels.flatMap(([gvp, w]) => [gvp, pick(w.level)]),
+          fallback,
+        ]) as unknown as ExpressionSpecification;
+  return {
+    id: MAP_LAYER_IDS.volcanoesAlertRing,
+    type: 'circle',
+    source: SOURCE_IDS.volcanoes,
+    filter: ['in', ['get', 'gvpNumber'], ['literal', levels.map(([gvp]) => gvp)]] as FilterSpecification,
+    layout: { visibility },
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 9, 10, 13],
+      'circle-color': 'rgba(0,0,0,0)',
+      'circle-stroke-color': byLevel(
+        (level) => MAP_THEME.alertLevel[level].color,
+        MAP_THEME.alertLevel.white.color,
+      ),
+      'circle-stroke-width': byLevel((level) => MAP_THEME.alertLevel[level].width, 0),
+    },
   };
 }
 

@@ -33,6 +33,16 @@ export const MAP_THEME = {
     clusterStroke: '#D6E4F0',
     clusterText: '#F4F7FA',
   },
+  /**
+   * Rings of the volcanic alert levels (IG-EPN's white–yellow–orange–red scale). The ring's width
+   * grows with the level and the label and details name it, so the level never rests on colour.
+   */
+  alertLevel: {
+    white: { color: '#E8EDF2', width: 1.5 },
+    yellow: { color: '#F0E442', width: 2.5 },
+    orange: { color: '#E69F00', width: 3.5 },
+    red: { color: '#D55E00', width: 4.5 },
+  },
   label: {
     text: [236, 241, 246] as [number, number, number],
     volcanoText: [255, 196, 186] as [number, number, number],

@@ -6,6 +6,7 @@ import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { CameraCollection, CameraProperties } from '../data/camera-features.js';
 import { findFeature } from '../data/find-feature.js';
+import type { VolcanoWatchMap } from '../data/volcano-watch.js';
 import type {
   CenterProperties,
   ProvinceProperties,
@@ -13,7 +14,7 @@ import type {
   RegionProperties,
   VolcanoProperties,
 } from '../data/reference-features.js';
-import { formatNumber, t, volcanoTypeLabel } from '../i18n.js';
+import { LOCALES, formatNumber, t, volcanoTypeLabel } from '../i18n.js';
 import { MAP_THEME } from '../map/map-theme.js';
 import { regionColor } from '../map/region-palette.js';
 import type { Language, Selection } from '../state/app-state.js';
@@ -28,6 +29,8 @@ export interface FeatureInfoProps {
   cameras: CameraCollection | null;
   /** Whether the camera network is still loading (a link that selects a camera). */
   camerasLoading: boolean;
+  /** Alert levels and latest temperatures of the monitored volcanoes, when loaded. */
+  volcanoWatch: VolcanoWatchMap | null;
   onClose: () => void;
   onSelect: (selection: Selection) => void;
 }
@@ -38,6 +41,7 @@ export function FeatureInfo({
   data,
   cameras,
   camerasLoading,
+  volcanoWatch,
   onClose,
   onSelect,
 }: FeatureInfoProps) {
@@ -121,6 +125,7 @@ export function FeatureInfo({
       }
       case 'volcano': {
         const p = props as VolcanoProperties;
+        const watch = volcanoWatch?.get(p.gvpNumber);
         title = p.name;
         accent = p.monitored ? MAP_THEME.volcano.monitoredFill : MAP_THEME.volcano.otherFill;
         body = (
@@ -135,6 +140,35 @@ export function FeatureInfo({
             <Field label={t(language, 'info.monitored')}>
               {t(language, p.monitored ? 'info.monitored.yes' : 'info.monitored.no')}
             </Field>
+            {watch ? (
+              <>
+                <Field label={t(language, 'info.alertLevel')}>
+                  {watch.level ? (
+                    <span class="alert-level">
+                      <span
+                        class="alert-level-ring"
+                        style={{ '--ring': MAP_THEME.alertLevel[watch.level].color }}
+                        aria-hidden="true"
+                      />
+                      {t(language, `alertLevel.${watch.level}`)}
+                    </span>
+                  ) : (
+                    t(language, 'info.alertLevel.none')
+                  )}
+                </Field>
+                <Field label={t(language, 'info.latestTemp')}>
+                  {watch.latestC !== null && watch.latestAt !== null
+                    ? t(language, 'info.latestTemp.value', {
+                        value: formatNumber(language, watch.latestC, 1),
+                        time: new Date(watch.latestAt).toLocaleTimeString(LOCALES[language], {
+                          hour: '2-digit',
+                          minute: '2-digit',
+                        }),
+                      })
+                    : t(language, 'info.latestTemp.none')}
+                </Field>
+              </>
+            ) : null}
             <Field label={t(language, 'info.gvpNumber')}>{String(p.gvpNumber)}</Field>
             {coordinates ? (
               <Field label={t(language, 'info.coordinates')}>{formatLngLat(language, coordinates)}</Field>

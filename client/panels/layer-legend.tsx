@@ -12,6 +12,7 @@ import { H3_EDGE_M } from '../data/density-query.js';
 import type { IncidentDensity } from '../data/incident-aggregates.js';
 import type { LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import { VOLCANIC_LEVELS } from '../data/volcano-watch.js';
 import { formatNumber, t } from '../i18n.js';
 import { countGradientCss } from '../layers/count-color.js';
 import { CAMERA_FOV_MIN_ZOOM } from '../map/map-style.js';
@@ -174,6 +175,37 @@ export function LayerLegend({
           >
             {t(language, 'legend.volcanoes.other')}
           </LegendRow>
+          <div class="legend-row">
+            <span class="legend-symbol" aria-hidden="true">
+              <svg width="22" height="22" viewBox="0 0 22 22">
+                <circle
+                  cx="11"
+                  cy="11"
+                  r="7.5"
+                  fill="none"
+                  stroke={MAP_THEME.alertLevel.orange.color}
+                  stroke-width="3"
+                />
+                <circle cx="11" cy="11" r="3.5" fill={MAP_THEME.volcano.monitoredFill} />
+              </svg>
+            </span>
+            <span>
+              {t(language, 'legend.volcanoes.alert')}{' '}
+              {VOLCANIC_LEVELS.filter((l) => l !== 'white').map((level) => (
+                <span
+                  key={level}
+                  class="alert-level-ring alert-level-ring--inline"
+                  style={{
+                    '--ring': MAP_THEME.alertLevel[level].color,
+                    '--ring-width': `${MAP_THEME.alertLevel[level].width}px`,
+                  }}
+                  title={t(language, `alertLevel.${level}`)}
+                  aria-label={t(language, `alertLevel.${level}`)}
+                />
+              ))}
+            </span>
+          </div>
+          <p class="legend-note">{t(language, 'legend.volcanoes.latest')}</p>
           {volcanoes.length > 0 ? (
             <p class="legend-note">
               {t(language, 'legend.volcanoes.count', {

@@ -7,6 +7,7 @@ import type { CameraCollection } from '../data/camera-features.js';
 import type { IncidentDensity, IncidentHistogram } from '../data/incident-aggregates.js';
 import { idle, type LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import type { VolcanoWatchMap } from '../data/volcano-watch.js';
 import { timeDomain } from '../data/density-query.js';
 import type { TimeWindow } from './app-state.js';
 
@@ -26,6 +27,8 @@ export interface RuntimeState {
   cameras: LiveData<CameraCollection>;
   density: LiveData<IncidentDensity>;
   histogram: LiveData<IncidentHistogram>;
+  /** Alert level and latest temperature of the monitored volcanoes, refreshed every minute. */
+  volcanoWatch: LiveData<VolcanoWatchMap>;
   /** The span of the time slider (data/density-query.ts, timeDomain). */
   timeDomain: TimeWindow;
   /** The time slider is animating its window. */
@@ -46,6 +49,7 @@ export const INITIAL_RUNTIME_STATE: RuntimeState = {
   cameras: idle(),
   density: idle(),
   histogram: idle(),
+  volcanoWatch: idle(),
   timeDomain: timeDomain(Date.now()),
   playing: false,
 };

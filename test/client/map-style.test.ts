@@ -23,6 +23,7 @@ function input(overrides: Partial<MapStyleInput> = {}): MapStyleInput {
     selection: null,
     data: emptyData(),
     cameras: { type: 'FeatureCollection', features: [] },
+    volcanoWatch: new Map(),
     basemapUrl: 'http://atalaya.test/tiles/basemap',
     terrainUrl: 'http://atalaya.test/tiles/terrain/tiles.json',
     ...overrides,
@@ -63,6 +64,7 @@ describe('buildMapStyle', () => {
       'cameras-cluster-count',
       'cameras-selected-circle',
       'cameras-point',
+      'volcanoes-alert-ring',
       'volcanoes-selected-circle',
       'volcanoes-circle',
     ]);
@@ -204,6 +206,36 @@ describe('buildMapStyle', () => {
     expect(layer(style, MAP_LAYER_IDS.camerasClusterCircle)).toMatchObject({
       filter: ['has', 'point_count'],
     });
+  });
+
+  it('rings the volcanoes with a thermal alert firing, in the colour and width of their level', () => {
+    const volcanoWatch = new Map([
+      [352050, { level: 'orange' as const, latestC: 30, latestAt: 0 }],
+      [352080, { level: null, latestC: 3, latestAt: 0 }],
+    ]);
+    const ring = layer(
+      buildMapStyle(input({ volcanoWatch })),
+      MAP_LAYER_IDS.volcanoesAlertRing,
+    ) as unknown as {
+      filter: unknown;
+      paint: Record<string, unknown>;
+    };
+    expect(ring.filter).toEqual(['in', ['get', 'gvpNumber'], ['literal', [352050]]]);
+    expect(ring.paint['circle-stroke-color']).toEqual([
+      'match',
+      ['get', 'gvpNumber'],
+      352050,
+      '#E69F00',
+      '#E8EDF2',
+    ]);
+    expect(ring.paint['circle-stroke-width']).toEqual(['match', ['get', 'gvpNumber'], 352050, 3.5, 0]);
+    // No alert anywhere: a filter that matches nothing, and plain values (a match needs a label).
+    const none = layer(buildMapStyle(input()), MAP_LAYER_IDS.volcanoesAlertRing) as unknown as {
+      filter: unknown;
+      paint: Record<string, unknown>;
+    };
+    expect(none.filter).toEqual(['in', ['get', 'gvpNumber'], ['literal', []]]);
+    expect(none.paint['circle-stroke-width']).toBe(0);
   });
 
   it('fades the region colours under the incident density', () => {

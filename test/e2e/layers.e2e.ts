@@ -155,6 +155,12 @@ describe('the thermal chart', () => {
       await expect
         .poll(() => panel.locator('text.thermal-offscale').allTextContents(), { timeout: 15_000 })
         .toEqual(expect.arrayContaining([expect.stringContaining('Cotopaxi summit hot spot · 60 °C')]));
+      // The details name the volcano's thermal alert level and its latest temperature.
+      const info = page.getByTestId('feature-info');
+      await expect
+        .poll(() => info.textContent(), { timeout: 30_000 })
+        .toMatch(/Temperatura reciente-?[\d,.]+ °C/);
+      expect(await info.textContent()).toContain('Alerta térmica');
       await waitForMapIdle(page);
       await screenshot(page, 'layers-thermal-cotopaxi-es');
 
