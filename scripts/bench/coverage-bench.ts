@@ -121,7 +121,7 @@ function measureSet(label: string, set: Camera[], change: (c: Camera) => Camera,
     base = applyFlips(grid, base, [provinces], [demand], back);
   }
   console.log(
-    `  ${label}: ${online.length} online cameras (${withTerrain.length} on the terrain), ${n} changes; grid ${grid.cellCount.toLocaleString('en-US')} cells`,
+    `  ${label}: ${online.length} online cameras (${withTerrain.length} seeing at least one cell), ${n} changes; grid ${grid.cellCount.toLocaleString('en-US')} cells`,
   );
   console.log(`  (figures by a full scan of the grid instead: worst ${worstRescan.toFixed(0)} ms)`);
   const a = report({
