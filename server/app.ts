@@ -14,6 +14,8 @@ import { addRuleRoutes } from './api/rule-routes.js';
 import { addCapRoutes } from './api/cap-routes.js';
 import { addWebhookRoutes } from './api/webhook-routes.js';
 import type { AlertService } from './alerts/alert-service.js';
+import { addCoverageRoutes } from './api/coverage-routes.js';
+import type { CoverageService } from './coverage/coverage-service.js';
 import { addHealthRoutes } from './api/health-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
@@ -32,6 +34,8 @@ export interface AppOptions {
   publicReads?: boolean;
   /** The running alert service: alert and rule routes, and live evaluation of ingested data. */
   alerts?: AlertService;
+  /** Terrain-aware network coverage and siting. */
+  coverage?: CoverageService;
   /** Wakes the webhook delivery loop (after a requeue). */
   wakeWebhooks?: () => void;
 }
@@ -80,6 +84,7 @@ export function createApp(options: AppOptions): Express {
   addCapRoutes(api, db);
   addWebhookRoutes(api, db, options.wakeWebhooks ?? (() => {}));
   addDemoRoutes(api, db);
+  if (options.coverage) addCoverageRoutes(api, options.coverage);
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);

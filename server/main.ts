@@ -4,7 +4,9 @@
  * SIGTERM and SIGINT drain the open requests and close the database cleanly.
  */
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
+import { createCoverageService } from './coverage/coverage-service.js';
 import { capSender } from './alerts/cap-message-sequence.js';
 import { WebhookDeliveryLoop } from './alerts/webhook-delivery.js';
 import { databaseOutbox } from './db/webhook-store.js';
@@ -59,6 +61,11 @@ async function main(): Promise<void> {
       log.error({ err: error }, 'the alert service failed to start; alerts are unavailable'),
     );
 
+  const coverage = createCoverageService(db, {
+    demRoot: path.resolve(import.meta.dirname, '..', 'var', 'dem'),
+    log,
+  });
+
   const app = createApp({
     db,
     log,
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     publicReads: config.publicReads,
     alerts,
     wakeWebhooks: () => webhooks.wake(),
+    coverage,
   });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -75,6 +83,9 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  coverage
+    .ready()
+    .catch((err: unknown) => log.warn({ err }, 'coverage unavailable (run npm run build-terrain)'));
   log.info({ url: `http://localhost:${port}`, startupMs: Date.now() - started }, 'Atalaya is listening');
 
   let stopping = false;
@@ -88,6 +99,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
+      coverage.close();
       Promise.all([alerts.stop(), webhooks.stop()])
         .then(() => db.close())
         .then(() => {

@@ -28,15 +28,13 @@ export function addCapRoutes(api: ApiRoutes, db: Database): void {
       const base = origin(req);
       const summaries = await recentCapSummaries(db, query.limit);
       const entries = summaries.map((s) => capFeedEntry(s, `${base}/api/cap/alerts/${s.alertId}.xml`));
-      res
-        .type('application/atom+xml')
-        .send(
-          atomFeed(entries, {
-            selfUrl: `${base}/api/cap/alerts.atom`,
-            alternateUrl: `${base}/`,
-            emptyUpdatedAt: Date.now(),
-          }),
-        );
+      res.type('application/atom+xml').send(
+        atomFeed(entries, {
+          selfUrl: `${base}/api/cap/alerts.atom`,
+          alternateUrl: `${base}/`,
+          emptyUpdatedAt: Date.now(),
+        }),
+      );
     },
   });
   api.add({
