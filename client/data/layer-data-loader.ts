@@ -104,7 +104,11 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
     }
   };
 
-  const unsubscribeApp = app.subscribe(() => sync());
+  const unsubscribeApp = app.subscribe((state) => {
+    // The slider leaves with the density layer; so does its playback.
+    if (!state.overlays.has('density') && runtime.get().playing) runtime.set({ playing: false });
+    sync();
+  });
   const unsubscribeRuntime = runtime.subscribe((rt, previous) => {
     if (rt.viewBounds !== previous.viewBounds || rt.timeDomain !== previous.timeDomain) sync();
     if (rt.health === 'ok' && previous.health === 'unreachable') retry();
