@@ -789,6 +789,15 @@ export class AlertService {
     const cameras = [...this.cameras.values()];
     const seen = new Map<string, number>();
     const evaluators = new Map<string, RuleEvaluator>();
+    // Incidents are read once (with their regions: the costly part) for the longest incident warm-up.
+    const surges = rules.filter((r) => r.kind === 'incident_surge');
+    const incidents =
+      surges.length > 0
+        ? await incidentHistory(this.db, {
+            afterMs: toMs - Math.max(...surges.map((r) => ruleWarmupSeconds(r) * 1000)) - 1,
+            toMs,
+          })
+        : [];
     for (const rule of rules) {
       const startMs = toMs - ruleWarmupSeconds(rule) * 1000;
       const ev = new RuleEvaluator({
@@ -804,7 +813,12 @@ export class AlertService {
         sweepIntervalSeconds: this.sweepIntervalSeconds,
       });
       const ruleSeen = new Map<string, number>();
-      await this.replay(ev, ruleSeen, startMs - 1, { toMs, ...this.inputsOf(rule), out: [] });
+      if (rule.kind === 'incident_surge') {
+        const own = incidents.filter((i) => i.tsMs >= startMs);
+        this.feed(ev, NO_READINGS, own, ruleSeen, []);
+      } else {
+        await this.replay(ev, ruleSeen, startMs - 1, { toMs, ...this.inputsOf(rule), out: [] });
+      }
       ev.tick(toMs);
       for (const [id, t] of ruleSeen) seen.set(id, t);
       evaluators.set(rule.id, ev);

@@ -298,6 +298,22 @@ describe('restarts', () => {
       ]);
     }
   });
+
+  it('a start without a snapshot (lost) warms up from history and carries on with the stored alert', async () => {
+    const before = await ruleEvents(rules.R!.id);
+    await db.query('DELETE FROM rule_evaluator_snapshots');
+    clock.set(B + 305 * S);
+    await harness.close();
+    await db.query('DELETE FROM rule_evaluator_snapshots');
+    harness = await startHarness(db, { clock: clock.now });
+    // The warm-up replays the history and finds episode 2 firing, as stored: nothing new is written.
+    expect(await ruleEvents(rules.R!.id)).toEqual(before);
+    // Firing since 220 s; a clear reading at 310 s (90 s on, past the 60 s minimum) resolves that alert.
+    await feed(harness, B + 310 * S, [{ camera: 'ALS-R', t: B + 310 * S, maxC: 30 }]);
+    const events = await ruleEvents(rules.R!.id);
+    expect(summary(events, B).slice(before.length)).toEqual(['firing>resolved@310']);
+    expect(events.at(-1)!.alert_id).toBe(before.at(-1)!.alert_id);
+  });
 });
 
 describe('incidents', () => {
@@ -359,7 +375,8 @@ describe('backtest', () => {
     for (const key of ['R', 'C', 'A']) {
       const rule = rules[key]!;
       const from = key === 'A' ? T0 : B;
-      const to = from + 300 * S;
+      // R's alert of 190 s resolved at 310 s (after the start without a snapshot).
+      const to = from + (key === 'R' ? 320 : 300) * S;
       const res = await call(harness.url, 'POST', '/api/rules/backtest', tokens.analyst, {
         rule: Number(rule.id),
         from: new Date(from).toISOString(),
