@@ -13,6 +13,8 @@ const BENCHES = [
   'rules-bench.ts',
   'viewshed-bench.ts',
   'siting-bench.ts',
+  'coverage-bench.ts',
+  'alerts-bench.ts',
 ];
 const only = process.argv.slice(2);
 
