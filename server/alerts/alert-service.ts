@@ -49,7 +49,7 @@ import type { ReadingColumns } from '../rules/history-columns.js';
 import { loadRulesYaml } from '../rules/load-rules-yaml.js';
 import { isOpenPhase } from '../rules/rule-engine.js';
 import { RuleEvaluator, ruleFingerprint, type EvaluatorSnapshot } from '../rules/rule-evaluator.js';
-import type { IncidentInput } from '../rules/rule-inputs.js';
+import type { CoverageInput, IncidentInput } from '../rules/rule-inputs.js';
 import { ruleWarmupSeconds, type StoredRule } from '../rules/rule-schema.js';
 import type { CameraRef } from '../rules/scope.js';
 import { ruleWatchesCamera } from './alert-backtest.js';
@@ -188,6 +188,26 @@ export class AlertService {
       );
     });
   };
+
+  /**
+   * Regional coverage after cameras went offline or came back (server/coverage), for coverage_loss
+   * rules. Not stored as history: a restart or a backtest does not see past coverage figures.
+   */
+  ingestCoverage(updates: readonly CoverageInput[]): Promise<void> {
+    return this.enqueue(async () => {
+      const ev = this.evaluator;
+      if (!ev) return;
+      const out: AlertTransition[] = [];
+      for (const u of [...updates].sort((a, b) => a.tsMs - b.tsMs)) {
+        try {
+          ev.ingestCoverage(u, out);
+        } catch (error) {
+          this.evaluationFailed(error, { coverage: u });
+        }
+      }
+      await this.persistAll(out);
+    });
+  }
 
   /** Loads rules (seeding them on the first start), restores or warms up the evaluator, starts the timer. */
   async start(): Promise<void> {

@@ -115,6 +115,13 @@ beforeAll(async () => {
     scope: { type: 'region', centerId: 'quito' },
     params: { categories: ['natural_hazard'], groupBy: 'region', windowSeconds: 600, countAbove: 2 },
   });
+  await addRule('V', {
+    name: 'service test coverage in Cuenca',
+    kind: 'coverage_loss',
+    severity: 'advisory',
+    scope: { type: 'region', centerId: 'cuenca' },
+    params: { thresholdPercent: 50 },
+  });
   harness = await startHarness(db, { clock: clock.now });
 });
 
@@ -365,6 +372,27 @@ describe('incidents', () => {
     const [inside] = await db.query<{ ok: boolean }>(
       "SELECT ST_Contains(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS ok FROM provinces WHERE name = 'Pichincha'",
       [lng, lat],
+    );
+    expect(inside!.ok).toBe(true);
+  });
+});
+
+describe('coverage', () => {
+  it('a region falling below its coverage threshold raises an alert on the region, and recovers', async () => {
+    const at = I0 + 100 * S;
+    clock.set(at + S);
+    await harness.service.ingestCoverage([
+      { regionId: 'cuenca', tsMs: at, coveredFraction: 0.4, offlineCameraIds: ['X'] },
+    ]);
+    // 40 % is below 50 %: with no `for`, pending and firing at once; 70 % is back above: resolved.
+    await harness.service.ingestCoverage([{ regionId: 'cuenca', tsMs: at + 60 * S, coveredFraction: 0.7 }]);
+    const events = await ruleEvents(rules.V!.id);
+    expect(summary(events, at)).toEqual(['inactive>pending@0', 'pending>firing@0', 'firing>resolved@60']);
+    const alert = (await call(harness.url, 'GET', `/api/alerts/${events[0]!.alert_id}`, null)).body.alert;
+    expect(alert).toMatchObject({ scopeKey: 'region:cuenca', state: 'resolved', severity: 'advisory' });
+    const [inside] = await db.query<{ ok: boolean }>(
+      "SELECT bool_or(ST_Contains(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))) AS ok FROM provinces WHERE name IN ('Azuay', 'Cañar')",
+      alert.position,
     );
     expect(inside!.ok).toBe(true);
   });
