@@ -83,8 +83,18 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // The coverage-loss rules read each region's coverage: feed it once a minute once coverage is ready.
+  const feedCoverage = () =>
+    coverage
+      .regionCoverageInputs()
+      .then((inputs) => alerts.ingestCoverage(inputs))
+      .catch((err: unknown) => log.warn({ err }, 'coverage figures for the rules failed'));
   coverage
     .ready()
+    .then(() => {
+      void feedCoverage();
+      setInterval(() => void feedCoverage(), 60_000).unref();
+    })
     .catch((err: unknown) => log.warn({ err }, 'coverage unavailable (run npm run build-terrain)'));
   log.info({ url: `http://localhost:${port}`, startupMs: Date.now() - started }, 'Atalaya is listening');
 
