@@ -14,6 +14,7 @@
 import { latLngToCell } from 'h3-js';
 import type { BBox, IncidentCategory } from '../domain/types.js';
 import type { Queryable } from './database.js';
+import { incidentWhere } from './network-queries.js';
 
 /** H3 resolutions the density endpoint serves: res 3 (cells of ~12,400 km²) to res 8 (~0.74 km²). */
 export const MIN_DENSITY_RES = 3;
@@ -92,7 +93,7 @@ export async function incidentDensity(
   let synthetic = 0;
   let after: { t: Date; id: string } | null = null;
   for (;;) {
-    const { where, params, p } = whereClause(filter);
+    const { where, params, p } = incidentWhere(filter);
     if (after) {
       where.push(
         `(i.occurred_at, i.id) > (${p(after.t.toISOString())}::timestamptz, ${p(after.id)}::bigint)`,
@@ -172,7 +173,7 @@ export async function incidentHistogram(
   filter: IncidentAggregateFilter & { from: Date; to: Date },
   bucketSeconds: number,
 ): Promise<IncidentHistogram> {
-  const { where, params, p } = whereClause(filter);
+  const { where, params, p } = incidentWhere(filter);
   const rows = await db.query<{ t: Date; n: number; s: number }>(
     `SELECT date_bin(make_interval(secs => ${p(bucketSeconds)}), i.occurred_at, TIMESTAMPTZ '2000-01-01T00:00:00Z') AS t,
             count(*)::int AS n, count(*) FILTER (WHERE i.synthetic)::int AS s
@@ -224,21 +225,4 @@ export function fillBuckets(
 export async function incidentsVersion(db: Queryable): Promise<string> {
   const rows = await db.query<{ v: string | null }>('SELECT max(id)::text AS v FROM incidents');
   return rows[0]?.v ?? '0';
-}
-
-function whereClause(filter: IncidentAggregateFilter) {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  if (filter.bbox) {
-    const [w, s, e, n] = filter.bbox;
-    where.push(`i.geom && ST_MakeEnvelope(${p(w)}, ${p(s)}, ${p(e)}, ${p(n)}, 4326)`);
-  }
-  if (filter.from) where.push(`i.occurred_at >= ${p(filter.from.toISOString())}`);
-  if (filter.to) where.push(`i.occurred_at < ${p(filter.to.toISOString())}`);
-  if (filter.category?.length) where.push(`i.category = ANY(${p(filter.category)}::text[])`);
-  return { where, params, p };
 }

@@ -142,8 +142,10 @@ export interface IncidentPage {
   next: { t: string; id: number } | null;
 }
 
-/** Incidents in time order as a GeoJSON FeatureCollection, one page at a time. */
-export async function incidentPage(db: Queryable, filter: IncidentFilter): Promise<IncidentPage> {
+/** The incidents filter as SQL conditions on `incidents i` and their parameters; `p` adds more. */
+export function incidentWhere(
+  filter: Pick<IncidentFilter, 'bbox' | 'from' | 'to'> & { category?: readonly string[] },
+) {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -157,6 +159,12 @@ export async function incidentPage(db: Queryable, filter: IncidentFilter): Promi
   if (filter.from) where.push(`i.occurred_at >= ${p(filter.from.toISOString())}`);
   if (filter.to) where.push(`i.occurred_at < ${p(filter.to.toISOString())}`);
   if (filter.category?.length) where.push(`i.category = ANY(${p(filter.category)}::text[])`);
+  return { where, params, p };
+}
+
+/** Incidents in time order as a GeoJSON FeatureCollection, one page at a time. */
+export async function incidentPage(db: Queryable, filter: IncidentFilter): Promise<IncidentPage> {
+  const { where, params, p } = incidentWhere(filter);
   if (filter.after)
     where.push(`(i.occurred_at, i.id) > (${p(filter.after.t)}::timestamptz, ${p(filter.after.id)})`);
   const rows = await db.query<{ id: number; t: Date; f: string }>(
