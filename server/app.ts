@@ -17,6 +17,7 @@ import type { AlertService } from './alerts/alert-service.js';
 import { addCoverageRoutes } from './api/coverage-routes.js';
 import type { CoverageService } from './coverage/coverage-service.js';
 import { addHealthRoutes } from './api/health-routes.js';
+import { addSessionRoutes } from './api/session-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
 import { apiNotFound, problemDetails } from './api/problem-details.js';
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', authenticate(db));
   const api = new ApiRoutes(options.publicReads ?? true);
   addHealthRoutes(api, db);
+  addSessionRoutes(api, options.publicReads ?? true);
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);
   addIncidentRoutes(api, db);

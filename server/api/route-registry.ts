@@ -16,8 +16,11 @@ export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
   path: string;
   summary: string;
   tags: string[];
-  /** What the caller must be allowed to do; checked before anything is parsed. */
-  permission: Permission;
+  /**
+   * What the caller must be allowed to do; checked before anything is parsed. `none` only for
+   * routes that answer anyone (the session route, liveness).
+   */
+  permission: Permission | 'none';
   query?: Q;
   params?: P;
   /** Documents a body the handler reads itself (streamed uploads). */
@@ -60,8 +63,13 @@ export class ApiRoutes {
         ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
         ...(def.requestBody ? { body: def.requestBody } : {}),
       },
-      ...(def.permission === 'read' && this.publicReads ? {} : { security: [{ bearer: [] }] }),
-      description: `Requires the \`${def.permission}\` permission.`,
+      ...((def.permission === 'read' && this.publicReads) || def.permission === 'none'
+        ? {}
+        : { security: [{ bearer: [] }] }),
+      description:
+        def.permission === 'none'
+          ? 'Open to every caller.'
+          : `Requires the \`${def.permission}\` permission.`,
       responses: {
         ...def.responses,
         400: problemResponse('A parameter is invalid; `errors` names it'),
@@ -70,7 +78,7 @@ export class ApiRoutes {
       },
     });
     this.router[def.method](def.path, async (req, res) => {
-      authorize(req.principal, def.permission, this.publicReads);
+      if (def.permission !== 'none') authorize(req.principal, def.permission, this.publicReads);
       const query = def.query ? parseOrThrow(def.query, req.query, 'query parameters') : ({} as z.output<Q>);
       const params = def.params
         ? parseOrThrow(def.params, req.params, 'path parameters')
