@@ -2,13 +2,18 @@
  * Incident surge: incidents (optionally of some categories) in a region, or in any H3 hexagon cell, within
  * the trailing window above countAbove — and, with rateMultiplier, above k times that place's usual count.
  *
- * Definitions at time t, window W, baseline B = baselineDays:
+ * Definitions at time t, window W, baseline B = baselineDays, history start H (the first incident this
+ * rule has seen, of any place or category):
  *   count    = incidents with t − W < occurredAt ≤ t
- *   usual    = incidents with t − W − B < occurredAt ≤ t − W, scaled to one window: · W / B
- *   matches when count > countAbove and (no rateMultiplier, or count > rateMultiplier · usual);
+ *   days     = the d in 1…B whose window (t − d·24 h − W, t − d·24 h] starts at or after H
+ *   usual    = mean count over those days' windows (the same clock window on earlier days: incidents
+ *              follow the time of day and a Friday night must not be compared with a daily average)
+ *   matches when count > countAbove and (no rateMultiplier, or enough days (minBaselineDays) and
+ *           count > rateMultiplier · usual);
  *   clears when count ≤ clearCountAtOrBelow, or count ≤ clearRateMultiplier · usual.
- * Missing history counts as no incidents, so a fresh evaluator underestimates the usual rate until it has
- * seen baselineDays (replay that much history first: ruleWarmupSeconds). Cells use h3-js `latLngToCell`.
+ * A place quiet on the days of the baseline counts as zero; time before H is not known and does not count,
+ * so a fresh evaluator (or a database holding only a few days) does not read missing history as calm.
+ * Cells use h3-js `latLngToCell`.
  */
 import { latLngToCell } from 'h3-js';
 import {
@@ -38,10 +43,18 @@ const EVIDENCE_INCIDENTS = 50;
 /** Scope key of the alert that reports incidents the rule could not place (bad coordinates). */
 export const SURGE_INPUT_KEY = 'input:incident';
 
-/** Expected incidents in one window from the baseline count (W / B scaling). */
-export function usualCount(params: IncidentSurgeParams, baselineCount: number): number {
-  if (params.baselineDays === undefined) return NaN;
-  return (baselineCount * params.windowSeconds) / (params.baselineDays * 86_400);
+/** Baseline days required before the rate is trusted. */
+export function minBaselineDays(params: IncidentSurgeParams): number {
+  return params.minBaselineDays ?? Math.ceil((params.baselineDays ?? 0) / 2);
+}
+
+/**
+ * The usual count in one window: the mean over the baseline days inside known history, or NaN when fewer
+ * than minBaselineDays are (NaN never matches, so the rule cannot fire on an unknown rate).
+ */
+export function usualCount(params: IncidentSurgeParams, baselineCount: number, daysUsed: number): number {
+  if (params.baselineDays === undefined || daysUsed < minBaselineDays(params) || daysUsed === 0) return NaN;
+  return baselineCount / daysUsed;
 }
 
 /** Classify a window count against the count floor and, when set, the multiple of the usual count. */
@@ -77,6 +90,7 @@ export function surgeKeyOf(rule: IncidentSurgeRule, incident: IncidentInput): st
 class SurgeKey {
   count = 0;
   baselineCount = 0;
+  baselineDaysUsed = 0;
   constructor(
     readonly alert: AlertSlot,
     public times: SortedTimes,
@@ -90,6 +104,8 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
   private readonly baselineMs: number;
   private inputAlert: AlertSlot | null = null;
   private lastInputError = '';
+  /** The earliest incident this rule has seen: history before it is unknown, not quiet. */
+  private historyStartMs = Infinity;
 
   constructor(
     readonly rule: IncidentSurgeRule,
@@ -107,6 +123,7 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
   onCoverage(): void {}
 
   onIncident(incident: IncidentInput, out: AlertTransition[]): void {
+    if (incident.tsMs < this.historyStartMs) this.historyStartMs = incident.tsMs;
     let key: string | null;
     try {
       key = surgeKeyOf(this.rule, incident);
@@ -150,17 +167,22 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
     const windowStart = now - this.windowMs;
     k.times.dropAtOrBefore(windowStart - this.baselineMs);
     const scan = this.strategy === 'rescan';
-    k.count = scan ? k.times.countInByScan(windowStart, now) : k.times.countIn(windowStart, now);
-    k.baselineCount =
-      this.baselineMs > 0
-        ? scan
-          ? k.times.countInByScan(windowStart - this.baselineMs, windowStart)
-          : k.times.countIn(windowStart - this.baselineMs, windowStart)
-        : 0;
+    const count = (lo: number, hi: number) =>
+      scan ? k.times.countInByScan(lo, hi) : k.times.countIn(lo, hi);
+    k.count = count(windowStart, now);
+    k.baselineCount = 0;
+    k.baselineDaysUsed = 0;
+    const days = this.rule.params.baselineDays ?? 0;
+    for (let d = 1; d <= days; d++) {
+      const lo = windowStart - d * DAY_MS;
+      if (lo < this.historyStartMs) break;
+      k.baselineCount += count(lo, now - d * DAY_MS);
+      k.baselineDaysUsed++;
+    }
     const condition = classifyIncidentSurge(
       this.rule.params,
       k.count,
-      usualCount(this.rule.params, k.baselineCount),
+      usualCount(this.rule.params, k.baselineCount, k.baselineDaysUsed),
     );
     k.alert.observe(condition, k.count, now, this.lifecycle, this, k, out);
   }
@@ -186,7 +208,11 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
         p.rateMultiplier === undefined ? null : (p.clearRateMultiplier ?? p.rateMultiplier),
       baselineDays: p.baselineDays ?? null,
       baselineCount: p.baselineDays === undefined ? null : k.baselineCount,
-      usualCount: p.baselineDays === undefined ? null : usualCount(p, k.baselineCount),
+      baselineDaysUsed: p.baselineDays === undefined ? null : k.baselineDaysUsed,
+      minBaselineDays: p.baselineDays === undefined ? null : minBaselineDays(p),
+      // null while the baseline is too short to be trusted (JSON has no NaN)
+      usualCount:
+        p.baselineDays === undefined ? null : nullIfNaN(usualCount(p, k.baselineCount, k.baselineDaysUsed)),
       incidents: k.times
         .eventsIn(windowStart, now, EVIDENCE_INCIDENTS)
         .map((e) => ({ id: e.id, at: isoOrNull(e.t) })),
@@ -220,10 +246,12 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
         alert: k.alert.snapshot(),
         count: k.count,
         baselineCount: k.baselineCount,
+        baselineDaysUsed: k.baselineDaysUsed,
         times: k.times.toJSON(),
       })),
       input: this.inputAlert ? this.inputAlert.snapshot() : null,
       lastInputError: this.lastInputError,
+      historyStartMs: Number.isFinite(this.historyStartMs) ? this.historyStartMs : null,
     };
   }
 
@@ -233,10 +261,12 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
         alert: AlertSlotSnapshot;
         count: number;
         baselineCount: number;
+        baselineDaysUsed?: number;
         times: { ts: number[]; ids: string[] };
       }[];
       input: AlertSlotSnapshot | null;
       lastInputError: string;
+      historyStartMs?: number | null;
     };
     this.keys.clear();
     for (const ks of s.keys) {
@@ -247,9 +277,17 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
       k.alert.restore(ks.alert);
       k.count = ks.count;
       k.baselineCount = ks.baselineCount;
+      k.baselineDaysUsed = ks.baselineDaysUsed ?? 0;
       this.keys.set(ks.alert.key, k);
     }
     if (s.input) this.inputSlot().restore(s.input);
     this.lastInputError = s.lastInputError;
+    // Snapshots from before the history start was kept carry none: their windows hold all they knew.
+    this.historyStartMs =
+      s.historyStartMs ?? Math.min(Infinity, ...s.keys.flatMap((k) => k.times.ts.slice(0, 1)));
   }
+}
+
+function nullIfNaN(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
 }

@@ -191,8 +191,16 @@ export const incidentSurgeParamsSchema = z
     rateMultiplier: z.number().positive().max(1000).optional(),
     /** Resolves when the count is at or below clearRateMultiplier × usual; defaults to rateMultiplier. */
     clearRateMultiplier: z.number().min(0).max(1000).optional(),
-    /** Days before the window that define the usual rate (required with rateMultiplier). */
+    /**
+     * The usual count is the mean count in the same clock window on each of the last baselineDays days
+     * (required with rateMultiplier): incidents follow the time of day, so 1 a.m. is compared with 1 a.m.
+     */
     baselineDays: z.number().int().min(1).max(90).optional(),
+    /**
+     * Days of that baseline that must lie within the evaluator's history before the rate is trusted;
+     * ⌈baselineDays/2⌉ when absent. Until then only clearing by count is possible, never firing.
+     */
+    minBaselineDays: z.number().int().min(1).max(90).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.groupBy === 'h3' && p.hexResolution === undefined) {
@@ -217,6 +225,17 @@ export const incidentSurgeParamsSchema = z
         path: ['baselineDays'],
         input: p.baselineDays,
         message: 'is required with rateMultiplier',
+      });
+    }
+    if (
+      p.minBaselineDays !== undefined &&
+      (p.baselineDays === undefined || p.minBaselineDays > p.baselineDays)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minBaselineDays'],
+        input: p.minBaselineDays,
+        message: `must be at most baselineDays (${p.baselineDays ?? 'absent'})`,
       });
     }
     if (p.clearRateMultiplier !== undefined && p.rateMultiplier === undefined) {

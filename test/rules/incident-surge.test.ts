@@ -57,14 +57,25 @@ describe('classifyIncidentSurge', () => {
     expect(classifyIncidentSurge(p, 3, 3)).toBe('clear'); // at or below 1 × usual
   });
 
-  it('scales the baseline count to one window', () => {
-    // 48 incidents over one day is 2 an hour
-    expect(
-      usualCount(
-        surgeRule({ windowSeconds: 3600, countAbove: 0, rateMultiplier: 2, baselineDays: 1 }).params as never,
-        48,
-      ),
-    ).toBe(2);
+  it('takes the mean over the baseline days inside known history, and NaN with too few of them', () => {
+    const params = surgeRule({ windowSeconds: 3600, countAbove: 0, rateMultiplier: 2, baselineDays: 4 })
+      .params as never;
+    // 12 incidents in the same hour over 3 days is 4 a window; 3 days ≥ the ⌈4/2⌉ = 2 needed
+    expect(usualCount(params, 12, 3)).toBe(4);
+    expect(usualCount(params, 3, 1)).toBeNaN(); // 1 day < 2
+    expect(usualCount(params, 0, 2)).toBe(0); // two known quiet days: a quiet place, not an unknown one
+  });
+
+  it('never matches on an unknown usual count (NaN), but can still clear by count', () => {
+    const p = surgeRule({
+      windowSeconds: 3600,
+      countAbove: 3,
+      clearCountAtOrBelow: 1,
+      rateMultiplier: 3,
+      baselineDays: 2,
+    }).params as never;
+    expect(classifyIncidentSurge(p, 100, NaN)).toBe('hold');
+    expect(classifyIncidentSurge(p, 1, NaN)).toBe('clear');
   });
 });
 
@@ -134,7 +145,7 @@ describe('incident surge per region', () => {
     expect(summary(out)).toEqual(['inactive>pending@500', 'pending>firing@500']);
   });
 
-  it('compares with k times the place’s usual rate: the same burst alerts in a quiet region, not in a busy one', () => {
+  it('compares with k times the place’s usual count at that time of day: the same burst alerts in a quiet region, not in a busy one', () => {
     const rule = surgeRule({
       windowSeconds: 3600,
       countAbove: 5,
@@ -143,30 +154,62 @@ describe('incident surge per region', () => {
       baselineDays: 1,
     });
     const ev = createEvaluator([rule], [], 60);
+    const day1 = 86_400;
     const history: IncidentInput[] = [];
-    // Day 0: Quito one incident an hour (at hh:30), Samborondón five an hour (every 12 minutes). Neither
-    // ever has more than 5 in an hour, so the empty baseline of the first day raises nothing.
-    for (let k = 0; k < 24; k++) history.push(incident(k * 3600 + 1800, 'quito'));
-    for (let k = 0; k < 120; k++) history.push(incident(k * 720 + 360, 'samborondon'));
+    // Day 0 and the morning of day 1: Quito one incident an hour (at hh:30), Samborondón five an hour (every
+    // 12 minutes from 00:06). Neither ever has more than 5 in an hour.
+    for (let t = 1800; t < day1 + 43_200; t += 3600) history.push(incident(t, 'quito'));
+    for (let t = 360; t < day1 + 43_200; t += 720) history.push(incident(t, 'samborondon'));
+    // Day 1, 12:01 to 12:05: five extra incidents a minute apart in each region.
+    for (const s of [60, 120, 180, 240, 300]) {
+      history.push(incident(day1 + 43_200 + s, 'quito'), incident(day1 + 43_200 + s, 'samborondon'));
+    }
     history.sort((a, b) => a.tsMs - b.tsMs);
     const out = ingest(ev, history);
-    expect(out).toEqual([]);
-    // Day 1: five extra incidents a minute apart in each region.
-    const day1 = 86400;
-    const burst = [60, 120, 180, 240, 300].flatMap((s) => [
-      incident(day1 + s, 'quito'),
-      incident(day1 + s, 'samborondon'),
-    ]);
-    ingest(ev, burst, out);
-    // Quito at 86 700 s: the window (83 100, 86 700] holds 84 600 (23:30) + 5 = 6 > 5; the day before it,
-    // (−3 300, 83 100], holds 23 → usual 23/24 an hour → 6 > 3 × 0.958: fires.
-    // Samborondón: 5 + 5 = 10 > 5 too, but its usual is 115/24 ≈ 4.79 an hour and 10 < 3 × 4.79: never.
+    // Quito at 12:05 on day 1 (129 900 s): the window (126 300, 129 900] holds 11:30 (127 800) + 5 = 6 > 5;
+    // the same window a day earlier, (39 900, 43 500], holds 11:30 (41 400): usual 1 → 6 > 3 × 1: fires.
+    // Samborondón: 5 regular (11:06 … 11:54) + 5 = 10 > 5 too, but its usual is 5 and 10 ≤ 3 × 5: never.
     expect(summary(out, true)).toEqual([
-      'region:quito inactive>pending@86700',
-      'region:quito pending>firing@86700',
+      'region:quito inactive>pending@129900',
+      'region:quito pending>firing@129900',
     ]);
-    expect(out[1]!.evidence).toMatchObject({ count: 6, baselineCount: 23, rateMultiplier: 3 });
-    expect((out[1]!.evidence as { usualCount: number }).usualCount).toBeCloseTo(23 / 24, 12);
+    expect(out[1]!.evidence).toMatchObject({
+      count: 6,
+      baselineCount: 1,
+      baselineDaysUsed: 1,
+      usualCount: 1,
+      rateMultiplier: 3,
+    });
+  });
+
+  it('compares a nightly peak with the same hour of earlier nights, not with the daily mean', () => {
+    const rule = surgeRule({ windowSeconds: 3600, countAbove: 5, rateMultiplier: 3, baselineDays: 2 });
+    const ev = createEvaluator([rule], [], 60);
+    const history: IncidentInput[] = [];
+    // Three days: one incident an hour at hh:30, and every night ten more between 01:00 and 01:09.
+    for (let day = 0; day < 3; day++) {
+      for (let h = 0; h < 24; h++) history.push(incident(day * 86_400 + h * 3600 + 1800, 'quito'));
+      for (let m = 0; m < 10; m++) history.push(incident(day * 86_400 + 3600 + m * 60, 'quito'));
+    }
+    history.sort((a, b) => a.tsMs - b.tsMs);
+    // Night 0 has no baseline (history starts at 00:30 of day 0). Nights 1 and 2 hold at most 10 + 1 in an
+    // hour, against a usual of 10 or 11 at that hour: never 3 times more. Against the daily mean
+    // (34 a day ≈ 1.4 an hour) every night would fire.
+    expect(ingest(ev, history)).toEqual([]);
+  });
+
+  it('does not read the time before its first incident as calm: a burst with no known baseline does not fire', () => {
+    const rule = surgeRule({ windowSeconds: 3600, countAbove: 5, rateMultiplier: 3, baselineDays: 2 });
+    const ev = createEvaluator([rule], [], 60);
+    const burst = Array.from({ length: 20 }, (_, i) => incident(3600 + i * 30, 'quito'));
+    expect(ingest(ev, burst)).toEqual([]);
+    // Two days later the same burst is compared with day 1's one incident at that hour (86 400 + 3 600 s);
+    // day 0's window starts before the first incident, so it is left out: 1 known day ≥ ⌈2/2⌉, usual 1,
+    // and 20 > 3 × 1 fires.
+    const later = [incident(86_400 + 3600, 'quito')];
+    const burst2 = Array.from({ length: 20 }, (_, i) => incident(2 * 86_400 + 3600 + i * 30, 'quito'));
+    const out = ingest(ev, [...later, ...burst2]);
+    expect(summary(out, true)[0]).toMatch(/^region:quito inactive>pending@/);
   });
 });
 
