@@ -24,7 +24,42 @@ export interface Config {
   demoData: boolean;
   /** Anonymous callers may read when true (ATALAYA_PUBLIC_READS, default true). */
   publicReads: boolean;
+  /** Anyone may read /metrics (ATALAYA_METRICS_PUBLIC, default false: loopback, the scrape token or an admin). */
+  metricsPublic: boolean;
+  /** A bearer secret for the Prometheus scraper (ATALAYA_METRICS_TOKEN, at least 32 characters); optional. */
+  metricsToken: string | undefined;
+  /** Rate limits, CORS, proxies, body sizes and statement timeouts (server/api/security.ts). */
+  security: SecurityConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/**
+ * The hardening knobs. Defaults are generous: a control room of operators behind one address and
+ * `npm run loadtest` (1,000 requests/s from 127.0.0.1) never meet a limit; a flood from one host or
+ * a leaked token does.
+ */
+export interface SecurityConfig {
+  /** Requests per minute one client address may make to /api (ATALAYA_RATE_LIMIT_ADDRESS; 0 turns it off). */
+  rateLimitPerAddress: number;
+  /** Requests per minute one API token may make, from any address (ATALAYA_RATE_LIMIT_TOKEN; 0 off). */
+  rateLimitPerToken: number;
+  /**
+   * Loopback callers (the machine itself: scripts, the simulator, the load test) are not rate-limited
+   * (ATALAYA_RATE_LIMIT_LOOPBACK=exempt, the default; `limit` counts them like anyone else). Behind a
+   * reverse proxy on the same host, set ATALAYA_TRUST_PROXY so clients are told apart by X-Forwarded-For.
+   */
+  exemptLoopback: boolean;
+  /**
+   * Express's `trust proxy` (ATALAYA_TRUST_PROXY): false (default: the socket's address is the
+   * client), a hop count, or comma-separated addresses, subnets or `loopback`/`linklocal`/`uniquelocal`.
+   */
+  trustProxy: boolean | number | string;
+  /** Origins allowed to call the API from a browser (ATALAYA_CORS_ORIGINS, comma-separated); none by default. */
+  corsOrigins: string[];
+  /** Largest JSON request body, bytes (ATALAYA_MAX_JSON_BYTES, default 1 MiB). Uploads have their own limit. */
+  maxJsonBytes: number;
+  /** PostgreSQL statement_timeout, ms (ATALAYA_STATEMENT_TIMEOUT_MS, default 30 s; PGlite cannot enforce one). */
+  statementTimeoutMs: number;
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -41,6 +76,48 @@ const EnvSchema = z.object({
   ATALAYA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ATALAYA_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   ATALAYA_PUBLIC_READS: z.enum(['true', 'false']).default('true'),
+  ATALAYA_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
+  ATALAYA_METRICS_TOKEN: z
+    .string()
+    .regex(/^\S{32,200}$/, 'must be 32 to 200 characters without spaces (openssl rand -hex 32)')
+    .optional(),
+  ATALAYA_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+  ATALAYA_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+  ATALAYA_RATE_LIMIT_LOOPBACK: z.enum(['exempt', 'limit']).default('exempt'),
+  ATALAYA_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|\d{1,2}|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/,
+      'must be false, a hop count, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal',
+    )
+    .refine((v) => v !== 'true', 'true would trust any X-Forwarded-For; name the proxies instead')
+    .default('false'),
+  ATALAYA_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins = v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const o of origins) {
+        if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(o)} is not an origin like https://host:port`,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
+  ATALAYA_MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  ATALAYA_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +141,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicHost: e.ATALAYA_PUBLIC_URL ? new URL(e.ATALAYA_PUBLIC_URL).hostname : os.hostname() || 'localhost',
     demoData: e.ATALAYA_DEMO_DATA === 'true',
     publicReads: e.ATALAYA_PUBLIC_READS === 'true',
+    metricsPublic: e.ATALAYA_METRICS_PUBLIC === 'true',
+    metricsToken: e.ATALAYA_METRICS_TOKEN,
+    security: {
+      rateLimitPerAddress: e.ATALAYA_RATE_LIMIT_ADDRESS,
+      rateLimitPerToken: e.ATALAYA_RATE_LIMIT_TOKEN,
+      exemptLoopback: e.ATALAYA_RATE_LIMIT_LOOPBACK === 'exempt',
+      trustProxy: trustProxy(e.ATALAYA_TRUST_PROXY),
+      corsOrigins: e.ATALAYA_CORS_ORIGINS,
+      maxJsonBytes: e.ATALAYA_MAX_JSON_BYTES,
+      statementTimeoutMs: e.ATALAYA_STATEMENT_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** ATALAYA_TRUST_PROXY as express wants it: false, a hop count, or the list of trusted proxies. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** The hardening defaults (what an empty environment gives), for apps built without a Config (tests). */
+export function defaultSecurity(): SecurityConfig {
+  return loadConfig({}).security;
 }

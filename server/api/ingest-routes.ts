@@ -103,6 +103,7 @@ export function addIngestRoutes(
       tags: ['ingest'],
       permission: route.permission,
       query: ImportQuery,
+      streamsBody: true,
       requestBody: {
         description:
           'One item or a batch; large bodies are streamed, not buffered. Formats: data/samples/README.md',

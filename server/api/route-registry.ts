@@ -6,7 +6,9 @@ import { OpenAPIRegistry, type ResponseConfig, type ZodRequestBody } from '@aste
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { Permission } from '../auth/roles.js';
+import { ValidationError } from '../errors.js';
 import { authorize } from './authenticate.js';
+import { bodyTooLarge, MAX_JSON_BODY_BYTES } from './json-body.js';
 import { Problem } from './schemas.js';
 import { parseOrThrow } from './validate.js';
 
@@ -23,8 +25,17 @@ export interface RouteDefinition<Q extends z.ZodType, P extends z.ZodType> {
   permission: Permission | 'none';
   query?: Q;
   params?: P;
-  /** Documents a body the handler reads itself (streamed uploads). */
+  /**
+   * The body the handler reads, by content type. A JSON route's body is refused with 415 (naming
+   * these types) when it comes with another type, and with 413 when its Content-Length says it is
+   * over the JSON limit, before the handler runs.
+   */
   requestBody?: ZodRequestBody;
+  /**
+   * The handler streams a large upload itself and checks its type and size (ingest): the JSON
+   * checks above are skipped.
+   */
+  streamsBody?: boolean;
   responses: Record<number, ResponseConfig>;
   handler: (
     input: { query: z.output<Q>; params: z.output<P> },
@@ -38,9 +49,25 @@ const problemResponse = (description: string): ResponseConfig => ({
   content: { 'application/problem+json': { schema: Problem } },
 });
 
+/** What the role-matrix test and the OpenAPI document see of a route. */
+export interface RouteSummary {
+  method: RouteDefinition<z.ZodType, z.ZodType>['method'];
+  path: string;
+  permission: Permission | 'none';
+  /** Content types of the body it reads; empty when it reads none. */
+  bodyTypes: string[];
+  streamsBody: boolean;
+}
+
 export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
+  private readonly summaries: RouteSummary[] = [];
+
+  /** Every route added so far, in order. */
+  get routes(): readonly RouteSummary[] {
+    return this.summaries;
+  }
 
   /** @param publicReads whether anonymous callers may use routes that only need `read` */
   constructor(private readonly publicReads: boolean = true) {
@@ -77,13 +104,61 @@ export class ApiRoutes {
         403: problemResponse("The token's role lacks the permission"),
       },
     });
+    const bodyTypes = Object.keys(def.requestBody?.content ?? {});
+    this.summaries.push({
+      method: def.method,
+      path: def.path,
+      permission: def.permission,
+      bodyTypes,
+      streamsBody: def.streamsBody ?? false,
+    });
     this.router[def.method](def.path, async (req, res) => {
       if (def.permission !== 'none') authorize(req.principal, def.permission, this.publicReads);
+      if (!def.streamsBody) checkJsonBody(req, bodyTypes);
+      refuseNul(req.query, 'query parameter');
+      refuseNul(req.params, 'path parameter');
       const query = def.query ? parseOrThrow(def.query, req.query, 'query parameters') : ({} as z.output<Q>);
       const params = def.params
         ? parseOrThrow(def.params, req.params, 'path parameters')
         : ({} as z.output<P>);
       await def.handler({ query, params }, req, res);
     });
+  }
+}
+
+/**
+ * Before a JSON route's handler: a body with a type the route does not read is a 415 naming the
+ * types it does; a declared length over the limit is a 413 without reading a byte. Routes that read
+ * no body are held to the same length limit.
+ */
+function checkJsonBody(req: Request, bodyTypes: readonly string[]): void {
+  const length = Number(req.get('content-length') ?? 0);
+  const hasBody = length > 0 || req.get('transfer-encoding') !== undefined;
+  if (!hasBody) return;
+  const limit = req.maxJsonBytes ?? MAX_JSON_BODY_BYTES;
+  if (length > limit) throw bodyTooLarge(limit);
+  if (bodyTypes.length === 0) return;
+  const type = req.get('content-type');
+  const mediaType = type?.split(';')[0]!.trim().toLowerCase();
+  if (!mediaType || !bodyTypes.includes(mediaType)) {
+    const expected = bodyTypes.join(' or ');
+    throw new ValidationError(
+      `The body must be ${expected}, got ${type ?? 'no Content-Type'}`,
+      [{ field: 'Content-Type', message: `must be ${expected}, got ${type ?? 'none'}` }],
+      { status: 415 },
+    );
+  }
+}
+
+/** PostgreSQL text cannot hold U+0000: a parameter carrying one is the caller's error, not a 500. */
+function refuseNul(values: unknown, what: string): void {
+  if (values === null || typeof values !== 'object') return;
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (key.includes('\u0000') || texts.some((t) => typeof t === 'string' && t.includes('\u0000'))) {
+      throw new ValidationError(`Invalid ${what}: ${key}`, [
+        { field: key, message: 'must not contain the NUL character (%00)' },
+      ]);
+    }
   }
 }

@@ -1,6 +1,12 @@
 import { appendAudit } from '../db/audit-store.js';
-import type { Database } from '../db/database.js';
-import { createWebhook, deleteWebhook, listWebhooks, requeueDead } from '../db/webhook-store.js';
+import type { Database, Queryable } from '../db/database.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  requeueDead,
+  type WebhookInfo,
+} from '../db/webhook-store.js';
 import { SEVERITIES } from '../domain/types.js';
 import { NotFoundError } from '../errors.js';
 import { readJsonBody } from './alert-routes.js';
@@ -26,6 +32,11 @@ const NewWebhook = z
   .openapi('NewWebhook');
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ type: 'integer' }) });
+
+/** One webhook as listed (no secret), or null: what the audit log records as `before`. */
+async function findWebhook(tx: Queryable, id: number): Promise<WebhookInfo | null> {
+  return (await listWebhooks(tx)).find((w) => w.id === id) ?? null;
+}
 
 /** Webhook subscriptions (admins): outbound traffic happens only to URLs registered here. */
 export function addWebhookRoutes(api: ApiRoutes, db: Database, wake: () => void): void {
@@ -75,16 +86,18 @@ export function addWebhookRoutes(api: ApiRoutes, db: Database, wake: () => void)
     permission: 'tokens.manage',
     params: IdParam,
     query: z.object({}).strict(),
-    responses: { 204: { description: 'Removed' } },
+    responses: { 204: { description: 'Removed' }, 404: { description: 'No such webhook' } },
     handler: async ({ params }, req, res) => {
       const removed = await db.transaction(async (tx) => {
-        const ok = await deleteWebhook(tx, params.id);
+        const before = await findWebhook(tx, params.id);
+        const ok = before !== null && (await deleteWebhook(tx, params.id));
         if (ok)
           await appendAudit(tx, {
             actor: req.principal.name,
             action: 'webhook.delete',
             entity: 'webhook',
             entityId: String(params.id),
+            before,
             requestId: req.id,
           });
         return ok;
@@ -101,18 +114,26 @@ export function addWebhookRoutes(api: ApiRoutes, db: Database, wake: () => void)
     permission: 'tokens.manage',
     params: IdParam,
     query: z.object({}).strict(),
-    responses: { 200: { description: 'How many were requeued' } },
+    responses: {
+      200: { description: 'How many were requeued' },
+      404: { description: 'No such webhook' },
+    },
     handler: async ({ params }, req, res) => {
       const n = await db.transaction(async (tx) => {
+        const before = await findWebhook(tx, params.id);
+        if (!before) throw new NotFoundError(`No webhook ${params.id}`);
         const count = await requeueDead(tx, params.id);
-        await appendAudit(tx, {
-          actor: req.principal.name,
-          action: 'webhook.requeue',
-          entity: 'webhook',
-          entityId: String(params.id),
-          after: { requeued: count },
-          requestId: req.id,
-        });
+        // Requeuing nothing changes nothing, and is not recorded.
+        if (count > 0)
+          await appendAudit(tx, {
+            actor: req.principal.name,
+            action: 'webhook.requeue',
+            entity: 'webhook',
+            entityId: String(params.id),
+            before: { pending: before.pending, dead: before.dead },
+            after: { pending: before.pending + count, dead: before.dead - count, requeued: count },
+            requestId: req.id,
+          });
         return count;
       });
       if (n > 0) wake();

@@ -130,6 +130,13 @@ export function translateDriverError(error: unknown): unknown {
         status: 422,
         cause: error,
       });
+    case '57014': // query_canceled: the statement timeout (ATALAYA_STATEMENT_TIMEOUT_MS) ran out
+      return new DatabaseUnavailableError('The query took longer than the statement timeout', {
+        cause: error,
+      });
+    case '22021': // character_not_in_repertoire (a NUL in text)
+    case '22P05': // untranslatable_character (\u0000 in jsonb)
+    case '54001': // statement_too_complex (nesting too deep)
     case '22P02': // invalid_text_representation
     case '22003': // numeric_value_out_of_range
     case '22007': // invalid_datetime_format

@@ -6,8 +6,13 @@ import { openPostgres } from './pg-driver.js';
 export function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** PostgreSQL statement_timeout, ms (PGlite cannot interrupt a statement: it runs on this thread). */
+  security?: { statementTimeoutMs: number };
 }): Promise<Database> {
   return options.databaseUrl
-    ? openPostgres({ connectionString: options.databaseUrl })
+    ? openPostgres({
+        connectionString: options.databaseUrl,
+        ...(options.security ? { statementTimeoutMs: options.security.statementTimeoutMs } : {}),
+      })
     : openPGlite({ dataDir: options.dataDir });
 }

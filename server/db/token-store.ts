@@ -45,3 +45,51 @@ export async function countTokens(db: Queryable): Promise<number> {
   );
   return row!.n;
 }
+
+/** A token as an admin sees it: never its secret nor its hash. */
+export interface TokenInfo {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const TOKEN_INFO_COLUMNS = `id, name, role, created_at AS "createdAt", last_used_at AS "lastUsedAt",
+  revoked_at AS "revokedAt"`;
+
+/** Every token, live and revoked, by id. */
+export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
+  return db.query<TokenInfo>(`SELECT ${TOKEN_INFO_COLUMNS} FROM api_tokens ORDER BY id`);
+}
+
+/** One token, locked for update when `tx` is a transaction; null when there is none. */
+export async function findTokenInfo(db: Queryable, id: number): Promise<TokenInfo | null> {
+  const rows = await db.query<TokenInfo>(
+    `SELECT ${TOKEN_INFO_COLUMNS} FROM api_tokens WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** Revokes a live token; the token after, or null when it was not live. */
+export async function revokeToken(db: Queryable, id: number): Promise<TokenInfo | null> {
+  const rows = await db.query<TokenInfo>(
+    `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${TOKEN_INFO_COLUMNS}`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Live tokens with `role`, locked until the transaction ends, so that two admins revoking each
+ * other's tokens at once cannot both see a second admin left.
+ */
+export async function countLiveTokens(tx: Queryable, role: Role): Promise<number> {
+  const rows = await tx.query(
+    'SELECT id FROM api_tokens WHERE revoked_at IS NULL AND role = $1 ORDER BY id FOR UPDATE',
+    [role],
+  );
+  return rows.length;
+}
