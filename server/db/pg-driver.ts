@@ -16,6 +16,11 @@ export interface PgOptions {
   max?: number;
   /** Per-statement time limit in ms, so one runaway query cannot pin a connection. */
   statementTimeoutMs?: number;
+  /**
+   * Shown in pg_stat_activity; `npm run restore` refuses while sessions named `atalaya` (servers,
+   * imports) are connected. Default `atalaya`.
+   */
+  applicationName?: string;
 }
 
 // Same JavaScript types as the PGlite driver: int8 and numeric as numbers.
@@ -31,6 +36,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     types: typeOverrides,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     connectionTimeoutMillis: 5_000,
+    application_name: options.applicationName ?? 'atalaya',
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
@@ -67,10 +73,12 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
       try {
         if (client instanceof pg.Pool) {
           const c = await client.connect();
+          const lost = guardCheckedOut(c);
           try {
             return await run(c);
           } finally {
-            c.release();
+            lost.off();
+            c.release(lost.error ?? undefined);
           }
         }
         return await run(client);
@@ -79,6 +87,26 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
       }
     },
   };
+}
+
+/**
+ * A checked-out client whose connection drops (PostgreSQL restarted) emits 'error' even when no query
+ * is running — say while a transaction waits for the next chunk of an upload — and node-postgres
+ * gives checked-out clients no listener: unheard, the event would crash the process. Heard here, the
+ * transaction's next statement fails instead, and the client is discarded on release.
+ */
+function guardCheckedOut(client: pg.PoolClient): { error: Error | null; off(): void } {
+  const state = {
+    error: null as Error | null,
+    off: () => {
+      client.off('error', listener);
+    },
+  };
+  const listener = (error: Error) => {
+    state.error = error;
+  };
+  client.on('error', listener);
+  return state;
 }
 
 class PgDatabase extends QueryableDatabase {
@@ -93,6 +121,7 @@ class PgDatabase extends QueryableDatabase {
     } catch (error) {
       throw translateDriverError(error);
     }
+    const lost = guardCheckedOut(client);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -107,7 +136,8 @@ class PgDatabase extends QueryableDatabase {
       }
       throw translateDriverError(error);
     } finally {
-      client.release(broken);
+      lost.off();
+      client.release(broken || lost.error !== null);
     }
   }
   async close(): Promise<void> {
