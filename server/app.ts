@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
 import { addCameraRoutes } from './api/camera-routes.js';
+import { addPrivacyRoutes } from './api/privacy-routes.js';
 import { addDemoRoutes } from './api/demo-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
@@ -17,12 +18,21 @@ import type { AlertService } from './alerts/alert-service.js';
 import { addCoverageRoutes } from './api/coverage-routes.js';
 import type { CoverageService } from './coverage/coverage-service.js';
 import { addHealthRoutes } from './api/health-routes.js';
+import { addMetricsRoute } from './api/metrics-routes.js';
+import { observeImports } from './ingest/run-import.js';
+import { httpMetrics } from './ops/http-metrics.js';
+import type { MetricsAccess } from './ops/metrics-access.js';
+import { AtalayaMetrics } from './ops/metrics.js';
 import { addSessionRoutes } from './api/session-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
 import { apiNotFound, problemDetails } from './api/problem-details.js';
 import { requestLog } from './api/request-log.js';
 import { ApiRoutes } from './api/route-registry.js';
+import { applySecurity, tokenRateLimit } from './api/security.js';
+import { addTokenRoutes } from './api/token-routes.js';
+import { addAuditRoutes } from './api/audit-routes.js';
+import { defaultSecurity, type SecurityConfig } from './config.js';
 
 export interface AppOptions {
   db: Database;
@@ -39,21 +49,11 @@ export interface AppOptions {
   coverage?: CoverageService;
   /** Wakes the webhook delivery loop (after a requeue). */
   wakeWebhooks?: () => void;
+  /** Who may read /metrics besides direct loopback callers (server/ops/metrics-access.ts). */
+  metricsAccess?: MetricsAccess;
+  /** Rate limits, CORS, proxies and body sizes; the defaults of an empty environment when absent. */
+  security?: SecurityConfig;
 }
-
-// Everything the page needs is served from this origin: the policy says so to the browser too.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** The Express application: API routes, OpenAPI document, static client and tiles. */
 export function createApp(options: AppOptions): Express {
@@ -62,20 +62,22 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(log));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    next();
-  });
+  const metrics = new AtalayaMetrics({ db, alerts: options.alerts });
+  app.use(httpMetrics(metrics));
+  observeImports(db, metrics.recordImport);
+  options.alerts?.observeEvaluations(metrics.recordEvaluation);
+  const security = options.security ?? defaultSecurity();
+  applySecurity(app, security);
+  addMetricsRoute(app, { metrics, access: options.metricsAccess ?? { public: false }, db });
 
   app.use('/api', authenticate(db));
+  app.use('/api', tokenRateLimit(security));
   const api = new ApiRoutes(options.publicReads ?? true);
-  addHealthRoutes(api, db);
+  addHealthRoutes(api, db, { alerts: options.alerts });
   addSessionRoutes(api, options.publicReads ?? true);
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);
+  addPrivacyRoutes(api, db);
   addIncidentRoutes(api, db);
   addIngestRoutes(api, db, options.alerts?.onCommitted);
   addDensityRoutes(api, db);
@@ -86,7 +88,11 @@ export function createApp(options: AppOptions): Express {
   addCapRoutes(api, db);
   addWebhookRoutes(api, db, options.wakeWebhooks ?? (() => {}));
   addDemoRoutes(api, db);
+  addTokenRoutes(api, db);
+  addAuditRoutes(api, db);
   if (options.coverage) addCoverageRoutes(api, options.coverage);
+  // The role-matrix test walks every registered route.
+  app.locals['apiRoutes'] = api.routes;
   const document = openApiDocument(api);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);

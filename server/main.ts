@@ -72,9 +72,11 @@ async function main(): Promise<void> {
     clientDir: config.clientDir,
     tilesDir: config.tilesDir,
     publicReads: config.publicReads,
+    security: config.security,
     alerts,
     wakeWebhooks: () => webhooks.wake(),
     coverage,
+    metricsAccess: { public: config.metricsPublic, token: config.metricsToken },
   });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

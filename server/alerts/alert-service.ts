@@ -129,6 +129,12 @@ export interface AlertServiceStatus {
 
 type Committed = readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[];
 export type AlertListener = (events: readonly AlertEventDto[]) => void;
+/** One evaluation pass ended: what fed it, how many inputs (readings, incidents, sweeps, figures), seconds. */
+export type EvaluationObserver = (pass: {
+  trigger: 'readings' | 'incidents' | 'sweep' | 'coverage';
+  inputs: number;
+  seconds: number;
+}) => void;
 
 export class AlertService {
   readonly stream: AlertStream;
@@ -159,6 +165,7 @@ export class AlertService {
   private lastCameraRefreshMs = -Infinity;
   private lastSweeps = 0;
   private readonly listeners = new Set<AlertListener>();
+  private readonly evaluationObservers = new Set<EvaluationObserver>();
   private counters = { transitions: 0, evaluationErrors: 0, persistErrors: 0 };
 
   private readonly publishing: PublishOptions | null;
@@ -197,6 +204,7 @@ export class AlertService {
     return this.enqueue(async () => {
       const ev = this.evaluator;
       if (!ev) return;
+      const started = performance.now();
       const out: AlertTransition[] = [];
       for (const u of [...updates].sort((a, b) => a.tsMs - b.tsMs)) {
         try {
@@ -206,6 +214,7 @@ export class AlertService {
         }
       }
       await this.persistAll(out);
+      this.evaluated('coverage', updates.length, started);
     });
   }
 
@@ -254,6 +263,12 @@ export class AlertService {
   subscribe(listener: AlertListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hears how long each evaluation pass took, for metrics; returns the function that stops it. */
+  observeEvaluations(observer: EvaluationObserver): () => void {
+    this.evaluationObservers.add(observer);
+    return () => this.evaluationObservers.delete(observer);
   }
 
   /** An operator action, written (with its audit record) and published in event order. */
@@ -366,6 +381,7 @@ export class AlertService {
   private async ingestNow(records: Committed, kind: IngestKind): Promise<void> {
     const ev = this.evaluator;
     if (!ev || records.length === 0) return; // stored; a later start replays them
+    const started = performance.now();
     const out: AlertTransition[] = [];
     if (kind === 'readings') {
       const readings = records as readonly IngestRecordOf['readings'][];
@@ -426,6 +442,7 @@ export class AlertService {
       });
     }
     await this.persistAll(out);
+    if (kind === 'readings' || kind === 'incidents') this.evaluated(kind, records.length, started);
   }
 
   private async tickNow(): Promise<void> {
@@ -436,10 +453,13 @@ export class AlertService {
       this.lastCameraRefreshMs = now;
       await this.refreshCameras();
     }
+    const started = performance.now();
     const out: AlertTransition[] = [];
     this.tickEvaluator(ev, now - this.lagMs, out);
     await this.persistAll(out);
     if (ev.stats.sweeps !== this.lastSweeps) {
+      // Ticks with no sweep due cost nothing and are not timed.
+      this.evaluated('sweep', ev.stats.sweeps - this.lastSweeps, started);
       this.lastSweeps = ev.stats.sweeps;
       await this.recordOpenEvaluations(ev);
       this.pruneSeenIncidents();
@@ -458,6 +478,15 @@ export class AlertService {
       this.evaluationFailed(error, { sweepTo: new Date(toMs).toISOString() });
     }
     this.evaluatedTo = toMs;
+  }
+
+  private evaluated(
+    trigger: Parameters<EvaluationObserver>[0]['trigger'],
+    inputs: number,
+    started: number,
+  ): void {
+    const seconds = (performance.now() - started) / 1000;
+    for (const observer of this.evaluationObservers) observer({ trigger, inputs, seconds });
   }
 
   private evaluationFailed(error: unknown, input: object): void {

@@ -60,6 +60,31 @@ const CHUNK_ROWS = 20_000;
 
 class Rollback extends Error {}
 
+/** How one import on a database ended, for whoever observes that database (metrics). */
+export interface ImportOutcome {
+  kind: IngestKind;
+  /** committed: rows written; refused: the batch was not acceptable, nothing written; failed: it threw. */
+  outcome: 'committed' | 'refused' | 'failed';
+  committedRows: number;
+  rejectedRows: number;
+  seconds: number;
+}
+
+// Keyed by database so that each application instance (tests build several) hears only its own imports.
+const observers = new WeakMap<Database, Set<(o: ImportOutcome) => void>>();
+
+/** Hears every import on `db` once it ends; returns the function that stops listening. */
+export function observeImports(db: Database, observer: (o: ImportOutcome) => void): () => void {
+  let set = observers.get(db);
+  if (!set) observers.set(db, (set = new Set()));
+  set.add(observer);
+  return () => set.delete(observer);
+}
+
+function notify(db: Database, outcome: ImportOutcome): void {
+  for (const observer of observers.get(db) ?? []) observer(outcome);
+}
+
 async function openStage<K extends IngestKind>(
   tx: Queryable,
   kind: K,
@@ -91,6 +116,7 @@ export async function runImport(
   request: ImportRequest,
 ): Promise<ImportResult> {
   const { kind, format, mode } = request;
+  const started = performance.now();
   let result: ImportResult | undefined;
   const keep = request.onCommitted !== undefined && kind !== 'cameras';
   const committedRecords: (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[] = [];
@@ -147,8 +173,19 @@ export async function runImport(
       result.committed = true;
     });
   } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
+    if (!(error instanceof Rollback)) {
+      const seconds = (performance.now() - started) / 1000;
+      notify(db, { kind, outcome: 'failed', committedRows: 0, rejectedRows: 0, seconds });
+      throw error;
+    }
   }
+  notify(db, {
+    kind,
+    outcome: result!.committed ? 'committed' : 'refused',
+    committedRows: result!.committed ? result!.validRows : 0,
+    rejectedRows: result!.rejectedRows,
+    seconds: (performance.now() - started) / 1000,
+  });
   if (result?.committed && keep) request.onCommitted!(committedRecords, kind);
   return result!;
 }
