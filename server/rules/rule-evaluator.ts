@@ -18,8 +18,15 @@
  * The lead's wrappers: persist each returned AlertTransition (alerts / alert_events), publish it on SSE
  * and webhooks, call tick(Date.now()) every second or so, snapshot to disk or the database periodically.
  */
-import type { AlertTransition, AlertView } from './alert-slot.js';
-import { CameraFeed, QUALITY_CODES, type CameraFeedSnapshot } from './camera-feed.js';
+import {
+  AlertSlot,
+  lifecycleOf,
+  type AlertSlotSnapshot,
+  type AlertTransition,
+  type AlertView,
+  type EvidenceSource,
+} from './alert-slot.js';
+import { CameraFeed, QUALITY_CODES, type CameraFeedSnapshot, type CameraSubscriber } from './camera-feed.js';
 import { CoverageLossRuntime } from './coverage-loss.js';
 import { IncidentSurgeRuntime } from './incident-surge.js';
 import type { CoverageInput, IncidentInput, ReadingInput } from './rule-inputs.js';
@@ -31,6 +38,11 @@ import type { WindowStrategy } from './thermal-kernel.js';
 import { ThermalRuleRuntime } from './thermal-rule-runtime.js';
 
 export const DEFAULT_SWEEP_INTERVAL_SECONDS = 15;
+/**
+ * Scope key of the alert that reports a rule whose evaluation threw (a bug, or data the schema let
+ * through): shown in the error state, never swallowed, and the other rules go on being evaluated.
+ */
+export const EVALUATION_FAULT_KEY = 'rule:evaluation';
 export const SNAPSHOT_FORMAT = 'atalaya.rules.evaluator';
 export const SNAPSHOT_VERSION = 1;
 
@@ -45,6 +57,8 @@ export interface RuleEvaluatorOptions {
   sweepIntervalSeconds?: number;
   /** `rescan` re-scans raw windows on every input: the benchmark baseline and a cross-check. */
   strategy?: WindowStrategy;
+  /** Builds each rule's runtime; createRuleRuntime unless a test needs a runtime that misbehaves. */
+  runtimeFactory?: (rule: StoredRule, strategy: WindowStrategy) => RuleRuntime;
 }
 
 export interface EvaluatorStats {
@@ -65,7 +79,7 @@ export interface EvaluatorSnapshot {
   nextSweepAt: number;
   stats: EvaluatorStats;
   feeds: CameraFeedSnapshot[];
-  rules: { id: string; fingerprint: string; state: unknown }[];
+  rules: { id: string; fingerprint: string; state: unknown; fault?: AlertSlotSnapshot }[];
 }
 
 /** A runtime for one rule, by kind. */
@@ -99,6 +113,10 @@ export class RuleEvaluator {
   private runtimes: RuleRuntime[] = [];
   private fingerprints = new Map<string, string>();
   private readonly feeds = new Map<string, CameraFeed>();
+  /** Per rule id, the alert that reports its evaluation throwing. */
+  private faults = new Map<string, AlertSlot>();
+  private readonly owners = new WeakMap<CameraSubscriber, RuleRuntime>();
+  private readonly createRuntime: (rule: StoredRule, strategy: WindowStrategy) => RuleRuntime;
 
   constructor(options: RuleEvaluatorOptions) {
     if (!Number.isFinite(options.startMs))
@@ -108,6 +126,7 @@ export class RuleEvaluator {
     this.startMs = options.startMs;
     this.sweepIntervalMs = interval * 1000;
     this.strategy = options.strategy ?? 'incremental';
+    this.createRuntime = options.runtimeFactory ?? createRuleRuntime;
     this.nextSweepAt = (Math.floor(options.startMs / this.sweepIntervalMs) + 1) * this.sweepIntervalMs;
     for (const camera of options.cameras ?? []) this.feeds.set(camera.id, new CameraFeed(camera));
     this.setRules(options.rules);
@@ -133,11 +152,18 @@ export class RuleEvaluator {
       if (!rule.enabled) continue;
       const fp = ruleFingerprint(rule);
       const old = kept.get(rule.id);
-      next.push(old && this.fingerprints.get(rule.id) === fp ? old : createRuleRuntime(rule, this.strategy));
+      const keep = old && this.fingerprints.get(rule.id) === fp;
+      next.push(keep ? old : this.createRuntime(rule, this.strategy));
       fingerprints.set(rule.id, fp);
+    }
+    const faults = new Map<string, AlertSlot>();
+    for (const rt of next) {
+      const f = this.faults.get(rt.rule.id);
+      if (f && kept.get(rt.rule.id) === rt) faults.set(rt.rule.id, f);
     }
     this.runtimes = next;
     this.fingerprints = fingerprints;
+    this.faults = faults;
     for (const feed of this.feeds.values()) this.subscribe(feed);
   }
 
@@ -177,7 +203,14 @@ export class RuleEvaluator {
     this.stats.readings++;
     feed.push(tsMs, maxC, meanC, quality);
     const subs = feed.subscribers;
-    for (let i = 0; i < subs.length; i++) subs[i]!.onReading(tsMs, maxC, meanC, quality, out);
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i]!;
+      try {
+        sub.onReading(tsMs, maxC, meanC, quality, out);
+      } catch (error) {
+        this.fault(this.owners.get(sub), error, tsMs, out);
+      }
+    }
     return out;
   }
 
@@ -189,7 +222,13 @@ export class RuleEvaluator {
     const feed = this.feeds.get(cameraId) ?? this.addFeed({ id: cameraId });
     if (tsMs <= feed.lastHeartbeatTs) return out;
     feed.lastHeartbeatTs = tsMs;
-    for (const s of feed.subscribers) s.onHeartbeat?.(tsMs, out);
+    for (const sub of feed.subscribers) {
+      try {
+        sub.onHeartbeat?.(tsMs, out);
+      } catch (error) {
+        this.fault(this.owners.get(sub), error, tsMs, out);
+      }
+    }
     return out;
   }
 
@@ -200,7 +239,13 @@ export class RuleEvaluator {
       );
     this.sweepThrough(incident.tsMs, out);
     this.stats.incidents++;
-    for (const rt of this.runtimes) rt.onIncident(incident, out);
+    for (const rt of this.runtimes) {
+      try {
+        rt.onIncident(incident, out);
+      } catch (error) {
+        this.fault(rt, error, incident.tsMs, out);
+      }
+    }
     return out;
   }
 
@@ -209,7 +254,13 @@ export class RuleEvaluator {
       throw new RangeError(`coverage time must be finite epoch milliseconds, got ${coverage.tsMs}`);
     this.sweepThrough(coverage.tsMs, out);
     this.stats.coverageUpdates++;
-    for (const rt of this.runtimes) rt.onCoverage(coverage, out);
+    for (const rt of this.runtimes) {
+      try {
+        rt.onCoverage(coverage, out);
+      } catch (error) {
+        this.fault(rt, error, coverage.tsMs, out);
+      }
+    }
     return out;
   }
 
@@ -228,7 +279,9 @@ export class RuleEvaluator {
 
   /** Alerts every rule has opened at least once, in their current state (open ones first to act on). */
   alerts(): AlertView[] {
-    return this.runtimes.flatMap((rt) => rt.alerts());
+    const views = this.runtimes.flatMap((rt) => rt.alerts());
+    for (const f of this.faults.values()) views.push(f.view());
+    return views;
   }
 
   snapshot(): EvaluatorSnapshot {
@@ -245,6 +298,7 @@ export class RuleEvaluator {
         id: rt.rule.id,
         fingerprint: this.fingerprints.get(rt.rule.id)!,
         state: rt.snapshot(),
+        ...(this.faults.has(rt.rule.id) ? { fault: this.faults.get(rt.rule.id)!.snapshot() } : {}),
       })),
     };
   }
@@ -255,7 +309,7 @@ export class RuleEvaluator {
    */
   static restore(
     snapshot: EvaluatorSnapshot,
-    options: Pick<RuleEvaluatorOptions, 'rules' | 'cameras'>,
+    options: Pick<RuleEvaluatorOptions, 'rules' | 'cameras' | 'runtimeFactory'>,
   ): RuleEvaluator {
     if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.version !== SNAPSHOT_VERSION) {
       throw new RangeError(
@@ -268,6 +322,7 @@ export class RuleEvaluator {
       startMs: snapshot.startMs,
       sweepIntervalSeconds: snapshot.sweepIntervalMs / 1000,
       strategy: snapshot.strategy,
+      ...(options.runtimeFactory ? { runtimeFactory: options.runtimeFactory } : {}),
     });
     ev.nextSweepAt = snapshot.nextSweepAt;
     Object.assign(ev.stats, snapshot.stats);
@@ -276,7 +331,9 @@ export class RuleEvaluator {
     const saved = new Map(snapshot.rules.map((r) => [r.id, r]));
     for (const rt of ev.runtimes) {
       const s = saved.get(rt.rule.id);
-      if (s && s.fingerprint === ev.fingerprints.get(rt.rule.id)) rt.restore(s.state);
+      if (!s || s.fingerprint !== ev.fingerprints.get(rt.rule.id)) continue;
+      rt.restore(s.state);
+      if (s.fault) ev.faultSlot(rt).restore(s.fault);
     }
     return ev;
   }
@@ -290,7 +347,44 @@ export class RuleEvaluator {
     const now = this.nextSweepAt;
     this.nextSweepAt += this.sweepIntervalMs;
     this.stats.sweeps++;
-    for (const rt of this.runtimes) rt.sweep(now, out);
+    for (const rt of this.runtimes) {
+      try {
+        rt.sweep(now, out);
+      } catch (error) {
+        this.fault(rt, error, now, out);
+        continue;
+      }
+      // A clean sweep clears the rule's error alert: its evaluation works again.
+      const f = this.faults.get(rt.rule.id);
+      if (f && f.state.phase === 'error') {
+        f.observe('clear', null, now, lifecycleOf(rt.rule.params), FAULT_EVIDENCE, '', out);
+      }
+    }
+  }
+
+  /** Put the rule's evaluation alert in the error state with the thrown message; other rules go on. */
+  private fault(rt: RuleRuntime | undefined, error: unknown, at: number, out: AlertTransition[]): void {
+    if (!rt) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    this.faultSlot(rt).observe(
+      'error',
+      null,
+      at,
+      lifecycleOf(rt.rule.params),
+      FAULT_EVIDENCE,
+      message,
+      out,
+      message,
+    );
+  }
+
+  private faultSlot(rt: RuleRuntime): AlertSlot {
+    let slot = this.faults.get(rt.rule.id);
+    if (!slot) {
+      slot = new AlertSlot(rt.rule, EVALUATION_FAULT_KEY, rt.rule.severity);
+      this.faults.set(rt.rule.id, slot);
+    }
+    return slot;
   }
 
   private addFeed(camera: CameraRef): CameraFeed {
@@ -304,11 +398,23 @@ export class RuleEvaluator {
     const subs = [];
     for (const rt of this.runtimes) {
       const s = rt.attachCamera(feed);
-      if (s) subs.push(s);
+      if (s) {
+        subs.push(s);
+        this.owners.set(s, rt);
+      }
     }
     feed.subscribers = subs;
   }
 }
+
+const FAULT_EVIDENCE: EvidenceSource<string> = {
+  evidence: (message, cause, now) => ({
+    kind: 'evaluation',
+    cause,
+    error: message || null,
+    evaluatedAt: new Date(now).toISOString(),
+  }),
+};
 
 /** A canonical JSON of a rule (keys sorted), to tell whether a rule changed. */
 export function ruleFingerprint(rule: StoredRule): string {
