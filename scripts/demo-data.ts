@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { migrate } from '../server/db/migrate.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { loadDemoData } from '../server/seed/load-demo.js';
+import { demoElevation, loadDemoData } from '../server/seed/load-demo.js';
 import { loadReferenceData } from '../server/seed/load-reference.js';
 
 function usage(message: string): never {
@@ -33,11 +33,13 @@ const db = await openDatabase(config).catch((error: unknown) => usage((error as 
 try {
   await migrate(db);
   await loadReferenceData(db, config.referenceDir);
+  const dem = demoElevation('var/dem');
   const r = await loadDemoData(db, config.referenceDir, {
     size: values.full ? 'full' : 'slice',
     endMs,
     ...(seed === undefined ? {} : { seed }),
-  });
+    ...(dem ? { elevationAt: dem.elevationAt } : {}),
+  }).finally(() => dem?.close());
   console.log(
     `Loaded the SYNTHETIC demo ${r.size} (seed ${r.seed}, ending ${r.endAt}): ${r.cameras.toLocaleString('en-US')} cameras, ` +
       `${r.incidents.toLocaleString('en-US')} incidents, ${r.readings.toLocaleString('en-US')} thermal readings ` +

@@ -15,7 +15,7 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
-import { demoLoaded, loadDemoData } from './seed/load-demo.js';
+import { demoElevation, demoLoaded, loadDemoData } from './seed/load-demo.js';
 import { loadReferenceData } from './seed/load-reference.js';
 
 const config = loadConfig();
@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   if (counts) log.info(counts, 'reference data loaded');
   // A first start shows Atalaya working: the small synthetic slice, unless turned off.
   if (config.demoData && !(await demoLoaded(db))) {
-    const demo = await loadDemoData(db, config.referenceDir, { size: 'slice', endMs: Date.now() });
+    const dem = demoElevation('var/dem');
+    const demo = await loadDemoData(db, config.referenceDir, {
+      size: 'slice',
+      endMs: Date.now(),
+      ...(dem ? { elevationAt: dem.elevationAt } : {}),
+    }).finally(() => dem?.close());
     log.info(demo, 'synthetic demo slice loaded (npm run demo-data -- --full for a year of incidents)');
   }
 

@@ -130,8 +130,14 @@ function thermalCameras(input: DemoCameraInput, land: LandMask, rng: Rng, endMs:
     const summit = volcano.position;
     const base = rng.uniform(0, 360);
     const sites: LngLat[] = [];
+    const elevationAt = input.elevationAt;
+    const sees = elevationAt
+      ? (site: LngLat) => seesSummit(site, summit, volcano.elevationM, elevationAt)
+      : undefined;
     for (let k = 0; k < n; k++) {
-      const site = thermalSite(summit, base + (k * 360) / n, land, rng, sites);
+      const site =
+        (sees && thermalSite(summit, base + (k * 360) / n, land, rng, sites, sees)) ||
+        thermalSite(summit, base + (k * 360) / n, land, rng, sites);
       if (!site)
         throw new RangeError(
           `No land site for thermal camera ${k + 1} of ${volcano.name} (${summit.join(', ')})`,
@@ -147,7 +153,9 @@ function thermalCameras(input: DemoCameraInput, land: LandMask, rng: Rng, endMs:
           volcano.elevationM -
             distKm * (mainland ? FLANK_DROP_M_PER_KM.mainland : FLANK_DROP_M_PER_KM.galapagos),
         );
-      const tilt = (Math.atan2(volcano.elevationM - siteElevation - mount, distKm * 1000) * 180) / Math.PI;
+      // Aimed at the summit as the DEM has it when there is one: that is the ground the viewshed sees.
+      const summitM = elevationAt?.(summit[0], summit[1]) ?? volcano.elevationM;
+      const tilt = (Math.atan2(summitM - siteElevation - mount, distKm * 1000) * 180) / Math.PI;
       // Widest field narrower than the ≈3 km-wide crater area at this distance.
       const wanted = (2 * Math.atan(1.5 / distKm) * 180) / Math.PI;
       const lens = THERMAL_LENSES.find((l) => l[1] <= wanted) ?? THERMAL_LENSES[THERMAL_LENSES.length - 1]!;
@@ -189,6 +197,7 @@ function thermalSite(
   land: LandMask,
   rng: Rng,
   taken: LngLat[],
+  sees?: (site: LngLat) => boolean,
 ): LngLat | null {
   const stages: [minKm: number, maxKm: number, spreadDeg: number][] = [
     [5, 15, 20],
@@ -203,10 +212,49 @@ function thermalSite(
       const site = destinationLngLat(summit, ((b % 360) + 360) % 360, rng.uniform(minKm, maxKm));
       if (!land.contains(site[0], site[1])) continue;
       if (taken.some((t) => distanceKm(t, site) < 1)) continue;
+      if (sees && !sees(site)) continue;
       return site;
     }
   }
   return null;
+}
+
+/** Metres of mount the line of sight starts from (the middle of the 3–6 m masts). */
+const LOS_MOUNT_M = 4.5;
+/** Earth radius and refraction coefficient of the viewshed (gdal_viewshed's defaults). */
+const EARTH_RADIUS_M = 6_371_008.8;
+const CURVATURE_COEFF = 0.85714;
+
+/**
+ * Whether the summit can be seen from a site over the DEM: real agencies mount a volcano's thermal
+ * cameras where the crater is in view, so a site behind a ridge or deep in a valley is not used. The
+ * sight line runs from the mast top to the summit ground (DEM, else GVP height), lowered by the earth's
+ * curvature less refraction, sampled about every 90 m (the corridor DEM's cell).
+ */
+function seesSummit(
+  site: LngLat,
+  summit: LngLat,
+  summitElevationM: number,
+  elevationAt: (lon: number, lat: number) => number | null,
+): boolean {
+  const ground = elevationAt(site[0], site[1]);
+  if (ground === null) return true; // no DEM here (the Galápagos): nothing to check against
+  const eye = ground + LOS_MOUNT_M;
+  const target = elevationAt(summit[0], summit[1]) ?? summitElevationM;
+  const distM = distanceKm(site, summit) * 1000;
+  const steps = Math.min(400, Math.max(8, Math.ceil(distM / 90)));
+  // Stop short of the summit's own cells, whose bilinear slopes would hide the crater from itself.
+  for (let i = 1; i < steps - 1; i++) {
+    const f = i / steps;
+    const lon = site[0] + (summit[0] - site[0]) * f;
+    const lat = site[1] + (summit[1] - site[1]) * f;
+    const h = elevationAt(lon, lat);
+    if (h === null) continue;
+    const d = distM * f;
+    const drop = ((1 - CURVATURE_COEFF) * d * (distM - d)) / (2 * EARTH_RADIUS_M);
+    if (h > eye + (target - eye) * f - drop) return false;
+  }
+  return true;
 }
 
 function roadCameras(roads: readonly Road[], n: number, land: LandMask, rng: Rng, endMs: number): Draft[] {

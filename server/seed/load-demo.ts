@@ -17,6 +17,8 @@ import { generateDemoData } from '../demo/demo-data.js';
 import type { ProvinceCollection } from '../demo/land-mask.js';
 import { demoDataPlan, type DemoDataSize } from '../demo/demo-slice.js';
 import { parseVolcanoes } from './reference-data.js';
+import { listDemStores } from '../terrain/dem-store.js';
+import { closeTerrain, openTerrain, terrainAt } from '../terrain/terrain.js';
 
 export interface DemoLoadResult {
   size: DemoDataSize;
@@ -46,7 +48,16 @@ export async function demoLoaded(db: Database): Promise<boolean> {
 export async function loadDemoData(
   db: Database,
   dataDir: string,
-  options: { size: DemoDataSize; endMs: number; seed?: number | string },
+  options: {
+    size: DemoDataSize;
+    endMs: number;
+    seed?: number | string;
+    /**
+     * Ground height (m) at a point from the DEM, so the thermal cameras are tilted at their summit from
+     * the real ground they stand on (`demoElevation` opens var/dem); without it, an assumed flank slope.
+     */
+    elevationAt?: (lon: number, lat: number) => number | null;
+  },
 ): Promise<DemoLoadResult> {
   const t0 = performance.now();
   const provinces = JSON.parse(
@@ -54,7 +65,11 @@ export async function loadDemoData(
   ) as ProvinceCollection;
   const volcanoes = parseVolcanoes(await readFile(path.join(dataDir, 'volcanoes.csv'), 'utf8'));
   const plan = demoDataPlan(options.size, options.endMs, options.seed);
-  const data = generateDemoData(plan, { provinces, volcanoes });
+  const data = generateDemoData(plan, {
+    provinces,
+    volcanoes,
+    ...(options.elevationAt ? { elevationAt: options.elevationAt } : {}),
+  });
   const t1 = performance.now();
 
   await db.transaction(async (tx) => {
@@ -110,5 +125,20 @@ export async function loadDemoData(
     readings: data.readings.length,
     generateMs: Math.round(t1 - t0),
     loadMs: Math.round(performance.now() - t1),
+  };
+}
+
+/**
+ * Ground heights from the DEM stores under `demRoot` (npm run build-terrain), or undefined when there are
+ * none yet; `close` releases the stores once the demo set is generated.
+ */
+export function demoElevation(
+  demRoot: string,
+): { elevationAt: (lon: number, lat: number) => number | null; close: () => void } | undefined {
+  if (listDemStores(demRoot).length === 0) return undefined;
+  const terrain = openTerrain(demRoot);
+  return {
+    elevationAt: (lon, lat) => terrainAt(terrain, lon, lat)?.heightM ?? null,
+    close: () => closeTerrain(terrain),
   };
 }

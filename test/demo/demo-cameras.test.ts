@@ -125,6 +125,35 @@ describe('generateDemoCameras', () => {
     expect(cameras.filter((c) => c.kind !== 'thermal').every((c) => c.volcanoGvp === null)).toBe(true);
   });
 
+  it('with a DEM, stands no thermal camera behind a ridge: Cotopaxi walled off to the west gets only eastern cameras, aimed at the DEM summit', () => {
+    const cotopaxi = loadVolcanoes().find((v) => v.name === 'Cotopaxi')!;
+    const [sx, sy] = cotopaxi.position;
+    const KM_PER_DEG = 111.2;
+    // A cone (5,000 m, 150 m lower per km out) and, 3 to 4 km west of the summit, a 5,600 m wall: from
+    // anywhere west of it the summit is out of sight; east of the summit the cone hides nothing.
+    const elevationAt = (lon: number, lat: number): number => {
+      const dx = (lon - sx) * KM_PER_DEG;
+      const dy = (lat - sy) * KM_PER_DEG;
+      if (dx <= -3 && dx >= -4) return 5600;
+      return 5000 - 150 * Math.hypot(dx, dy);
+    };
+    const withDem = generateDemoCameras({ ...input(), elevationAt }, { seed: 911, endMs: END });
+    const mine = withDem.filter((c) => c.volcanoGvp === cotopaxi.gvpNumber);
+    expect(mine).toHaveLength(4);
+    for (const c of mine) {
+      const dxKm = (c.position[0] - sx) * KM_PER_DEG;
+      expect(dxKm, c.name).toBeGreaterThan(-3);
+      // tilt aims from the site's ground + mast at the 5,000 m DEM summit (not the 5,911 m of the GVP list)
+      const distM = haversineKm(c.position, cotopaxi.position) * 1000;
+      const ground = elevationAt(c.position[0], c.position[1]);
+      const expected = (Math.atan2(5000 - ground - c.mountHeightM, distM) * 180) / Math.PI;
+      expect(c.tiltDeg, c.name).toBeCloseTo(expected, 0);
+    }
+    // Without the DEM the same seed puts some of Cotopaxi's cameras west of the wall's line.
+    const without = cameras.filter((c) => c.volcanoGvp === cotopaxi.gvpNumber);
+    expect(without.some((c) => (c.position[0] - sx) * KM_PER_DEG < -3)).toBe(true);
+  });
+
   it('mixes kinds: domes the most common, 360° for domes and PTZ, a narrower field for fixed cameras', () => {
     const count = (kind: string) => cameras.filter((c) => c.kind === kind).length;
     // Towns: 3,924 cameras (4,500 − 41 thermal − 535 road) at 60 / 15 / 25 %; roads: 535 at 65 % fixed, 35 % PTZ.
