@@ -1,10 +1,12 @@
 /**
  * The alerts API: list and read alerts, follow them live (Server-Sent Events, resumable with
  * Last-Event-ID), and the operators' actions — acknowledge, assign, comment, silence — each written to
- * the audit log with who and when.
+ * the audit log with who and when. A browser's EventSource cannot send a bearer token: when reads need
+ * one it opens the stream with a one-use ticket instead (server/alerts/stream-tickets.ts).
  */
 import type { Request } from 'express';
 import type { AlertService } from '../alerts/alert-service.js';
+import { STREAM_TICKET_PATTERN, STREAM_TICKET_TTL_MS, StreamTickets } from '../alerts/stream-tickets.js';
 import {
   ALERT_STATES,
   alertEvents,
@@ -14,55 +16,18 @@ import {
 } from '../db/alert-store.js';
 import type { Database } from '../db/database.js';
 import { SEVERITIES } from '../domain/types.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../errors.js';
+import type { Principal } from './authenticate.js';
 import { RULE_KINDS } from '../rules/rule-schema.js';
 import type { ApiRoutes } from './route-registry.js';
 import { BBoxParam, Instant, csvEnum, z } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import { readJsonBody } from './json-body.js';
 
-/** Largest JSON body the alert and rule routes read. */
-export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Longest silence an operator may set, ms: silences are time-boxed. */
 export const MAX_SILENCE_MS = 30 * 86_400_000;
 
-/**
- * Reads a JSON request body (none of the routes is behind a body parser) and validates it. An empty
- * body is `undefined`. Malformed JSON or a bad field is a 400 naming it; a non-JSON type 415.
- */
-export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  const type = req.get('content-type');
-  if (type && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new ValidationError(
-      `The body must be application/json, got ${type}`,
-      [{ field: 'Content-Type', message: `must be application/json, got ${type}` }],
-      { status: 415 },
-    );
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_JSON_BODY_BYTES) {
-      throw new ValidationError(
-        `The body exceeds ${MAX_JSON_BODY_BYTES} bytes`,
-        [{ field: 'body', message: `exceeds ${MAX_JSON_BODY_BYTES} bytes` }],
-        { status: 413 },
-      );
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  let value: unknown;
-  if (text !== '') {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ValidationError(`The body is not JSON: ${message}`, [{ field: 'body', message }]);
-    }
-  }
-  return parseOrThrow(schema, value, 'body');
-}
+// The one JSON body reader (server/api/json-body.ts), re-exported for the routes that import it from here.
+export { MAX_JSON_BODY_BYTES, readJsonBody } from './json-body.js';
 
 const IdParams = z
   .object({ id: z.coerce.number().int().positive().openapi({ type: 'integer', example: 42 }) })
@@ -106,8 +71,21 @@ const StreamQuery = z
       type: 'integer',
       description: 'Resume after this event (for clients that cannot send Last-Event-ID)',
     }),
+    ticket: z.string().regex(STREAM_TICKET_PATTERN, 'is not a stream ticket').optional().openapi({
+      description:
+        'A one-use ticket from POST /api/alerts/stream-ticket, for clients that cannot send a bearer token (EventSource)',
+    }),
   })
   .strict();
+
+const StreamTicketSchema = z
+  .object({
+    ticket: z.string().openapi({ example: 'sst_…' }),
+    expiresAt: z
+      .string()
+      .openapi({ description: 'Open the stream before this instant; the ticket works once' }),
+  })
+  .openapi('StreamTicket');
 
 const AlertSchema = z
   .object({
@@ -191,6 +169,42 @@ function lastEventId(req: Request, query: { lastEventId?: number | undefined }):
 
 /** GET /api/alerts, /api/alerts/stream, /api/alerts/status, /api/alerts/:id and the actions. */
 export function addAlertRoutes(api: ApiRoutes, db: Database, service: AlertService): void {
+  const tickets = new StreamTickets<Principal>();
+
+  api.add({
+    method: 'post',
+    path: '/api/alerts/stream-ticket',
+    summary: 'A one-use ticket to open the alert stream without an Authorization header (EventSource)',
+    tags: ['alerts'],
+    permission: 'read',
+    responses: {
+      200: jsonBody(
+        StreamTicketSchema,
+        `Pass it as \`?ticket=\` to GET /api/alerts/stream within ${STREAM_TICKET_TTL_MS / 1000} s; it opens one stream as the caller`,
+      ),
+    },
+    handler: (_input, req, res) => {
+      const issued = tickets.issue(req.principal, Date.now());
+      res
+        .set('Cache-Control', 'no-store')
+        .json({ ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString() });
+    },
+  });
+
+  // Before the stream route, so that its permission check sees the ticket's holder. A bearer token
+  // sent as well wins, and leaves the ticket unused.
+  api.router.get('/api/alerts/stream', (req, _res, next) => {
+    const ticket = req.query['ticket'];
+    if (typeof ticket !== 'string' || req.principal.role !== null) {
+      next();
+      return;
+    }
+    const holder = STREAM_TICKET_PATTERN.test(ticket) ? tickets.redeem(ticket, Date.now()) : null;
+    if (!holder) throw new UnauthorizedError('Unknown, used or expired stream ticket; ask for a new one');
+    req.principal = holder;
+    next();
+  });
+
   api.add({
     method: 'get',
     path: '/api/alerts/stream',
