@@ -97,9 +97,9 @@ class PGliteDatabase extends QueryableDatabase {
       throw translateDriverError(error);
     }
   }
-  /** A tarball of the whole data directory, to start other instances from. */
-  dump(): Promise<Blob | File> {
-    return this.pg.dumpDataDir('none');
+  /** A tarball of the whole data directory, to start other instances from (gzip: backups). */
+  dump(compression: 'none' | 'gzip' = 'none'): Promise<Blob | File> {
+    return this.pg.dumpDataDir(compression);
   }
   async close(): Promise<void> {
     if (!this.pg.closed) await this.pg.close();
