@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { RetentionPolicy } from './retention/retention-policy.js';
 
 /** Server configuration, read once from the environment and validated at the edge. */
 export interface Config {
@@ -22,6 +23,11 @@ export interface Config {
   publicHost: string;
   /** Load the synthetic demo slice on a first start (ATALAYA_DEMO_DATA, default true). */
   demoData: boolean;
+  /**
+   * Several servers on one PostgreSQL (ATALAYA_CLUSTER=true, needs DATABASE_URL): one evaluates alert
+   * rules and delivers webhooks under an advisory-lock lease, the others relay (server/cluster).
+   */
+  cluster: boolean;
   /** Anonymous callers may read when true (ATALAYA_PUBLIC_READS, default true). */
   publicReads: boolean;
   /** Anyone may read /metrics (ATALAYA_METRICS_PUBLIC, default false: loopback, the scrape token or an admin). */
@@ -30,6 +36,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Rate limits, CORS, proxies, body sizes and statement timeouts (server/api/security.ts). */
   security: SecurityConfig;
+  /** Days readings and incidents are kept, 0 forever (ATALAYA_RETENTION_*_DAYS; server/retention/). */
+  retention: RetentionPolicy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -118,7 +126,12 @@ const EnvSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   ATALAYA_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
+  // About 13 months of readings (a year plus a month, so a year-on-year comparison still has
+  // its data) and 5 years of incidents (multi-year planning and surge baselines); 0 keeps forever.
+  ATALAYA_RETENTION_READINGS_DAYS: z.coerce.number().int().min(0).max(36_525).default(400),
+  ATALAYA_RETENTION_INCIDENTS_DAYS: z.coerce.number().int().min(0).max(36_525).default(1826),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ATALAYA_CLUSTER: z.enum(['true', 'false']).default('false'),
 });
 
 /** Reads the configuration; throws naming the variable when one is malformed. */
@@ -140,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.ATALAYA_PUBLIC_URL?.replace(/\/$/, ''),
     publicHost: e.ATALAYA_PUBLIC_URL ? new URL(e.ATALAYA_PUBLIC_URL).hostname : os.hostname() || 'localhost',
     demoData: e.ATALAYA_DEMO_DATA === 'true',
+    cluster: e.ATALAYA_CLUSTER === 'true',
     publicReads: e.ATALAYA_PUBLIC_READS === 'true',
     metricsPublic: e.ATALAYA_METRICS_PUBLIC === 'true',
     metricsToken: e.ATALAYA_METRICS_TOKEN,
@@ -151,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.ATALAYA_CORS_ORIGINS,
       maxJsonBytes: e.ATALAYA_MAX_JSON_BYTES,
       statementTimeoutMs: e.ATALAYA_STATEMENT_TIMEOUT_MS,
+    },
+    retention: {
+      readingsDays: e.ATALAYA_RETENTION_READINGS_DAYS,
+      incidentsDays: e.ATALAYA_RETENTION_INCIDENTS_DAYS,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -11,12 +11,15 @@ import { capSender } from './alerts/cap-message-sequence.js';
 import { WebhookDeliveryLoop } from './alerts/webhook-delivery.js';
 import { databaseOutbox } from './db/webhook-store.js';
 import { createApp } from './app.js';
+import { ClusterLink } from './cluster/cluster-link.js';
+import { joinCluster } from './cluster/cluster-member.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
 import { demoElevation, demoLoaded, loadDemoData } from './seed/load-demo.js';
 import { loadReferenceData } from './seed/load-reference.js';
+import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, runRetention } from './retention/retention-job.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
@@ -58,13 +61,39 @@ async function main(): Promise<void> {
     },
   });
   alerts.subscribe(() => webhooks.wake());
-  webhooks.start();
-  alerts
-    .start()
-    .then(() => log.info(alerts.status(), 'alert service started'))
-    .catch((error: unknown) =>
-      log.error({ err: error }, 'the alert service failed to start; alerts are unavailable'),
-    );
+  const lead = async () => {
+    webhooks.start();
+    await alerts
+      .start()
+      .then(() => log.info(alerts.status(), 'alert service started'))
+      .catch((error: unknown) =>
+        log.error({ err: error }, 'the alert service failed to start; alerts are unavailable'),
+      );
+  };
+  let link: ClusterLink | null = null;
+  if (config.cluster && config.databaseUrl) {
+    // Several servers on one PostgreSQL: one evaluates under the lease, the others relay to it.
+    link = await ClusterLink.connect(config.databaseUrl, log.child({ component: 'cluster' }));
+    const cluster = link;
+    cluster.onLost((err) => {
+      // Without the session the lease may already be someone else's: stop at once (fencing); the
+      // supervisor (systemd Restart=always) starts this server again, as a follower if need be.
+      log.fatal({ err, leading: cluster.leading }, 'lost the cluster session; exiting');
+      process.exit(1);
+    });
+    const member = await joinCluster({
+      db,
+      link: cluster,
+      alerts,
+      log: log.child({ component: 'cluster' }),
+      lead,
+    });
+    log.info({ instanceId: member.instanceId }, 'joined the cluster; campaigning for the evaluation lease');
+    member.leading.catch((err: unknown) => log.error({ err }, 'campaigning for the evaluation lease failed'));
+  } else {
+    if (config.cluster) log.warn('ATALAYA_CLUSTER needs DATABASE_URL (PostgreSQL); running alone');
+    void lead();
+  }
 
   const coverage = createCoverageService(db, {
     demRoot: path.resolve(import.meta.dirname, '..', 'var', 'dem'),
@@ -103,6 +132,22 @@ async function main(): Promise<void> {
       setInterval(() => void feedCoverage(), 60_000).unref();
     })
     .catch((err: unknown) => log.warn({ err }, 'coverage unavailable (run npm run build-terrain)'));
+  // Retention (readings and incidents past ATALAYA_RETENTION_*_DAYS): daily, the first run some
+  // minutes after start; a run in progress stops between batches at shutdown.
+  const retentionLog = log.child({ component: 'retention' });
+  const retentionStop = new AbortController();
+  let retentionRun: Promise<unknown> = Promise.resolve();
+  const retain = () => {
+    retentionRun = runRetention(db, config.retention, {
+      pauseMs: 20,
+      log: retentionLog,
+      signal: retentionStop.signal,
+    }).catch((err: unknown) => retentionLog.error({ err }, 'retention run failed'));
+  };
+  setTimeout(() => {
+    retain();
+    setInterval(retain, RETENTION_INTERVAL_MS).unref();
+  }, RETENTION_FIRST_RUN_MS).unref();
   log.info({ url: `http://localhost:${port}`, startupMs: Date.now() - started }, 'Atalaya is listening');
 
   let stopping = false;
@@ -117,7 +162,9 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       coverage.close();
-      Promise.all([alerts.stop(), webhooks.stop()])
+      retentionStop.abort();
+      Promise.all([alerts.stop(), webhooks.stop(), retentionRun])
+        .then(() => link?.close())
         .then(() => db.close())
         .then(() => {
           log.info('stopped');
