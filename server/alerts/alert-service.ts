@@ -109,7 +109,10 @@ export interface AlertServiceSnapshot {
 }
 
 export interface AlertServiceStatus {
+  /** Evaluating here, or relaying to the server that does. */
   running: boolean;
+  /** `evaluating` (this server holds the evaluation), `relaying` (a follower) or `starting`. */
+  role: 'evaluating' | 'relaying' | 'starting';
   rules: number;
   enabledRules: number;
   cameras: number;
@@ -127,8 +130,17 @@ export interface AlertServiceStatus {
   streamClients: number;
 }
 
-type Committed = readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[];
+export type Committed = readonly (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[];
 export type AlertListener = (events: readonly AlertEventDto[]) => void;
+
+/**
+ * Where a server that does not evaluate (a follower: another server holds the evaluation lease, see
+ * server/cluster) sends what would have been evaluated here.
+ */
+export interface EvaluationRelay {
+  committed(records: Committed, kind: IngestKind): void;
+  rulesChanged(actor: string): Promise<void>;
+}
 /** One evaluation pass ended: what fed it, how many inputs (readings, incidents, sweeps, figures), seconds. */
 export type EvaluationObserver = (pass: {
   trigger: 'readings' | 'incidents' | 'sweep' | 'coverage';
@@ -169,6 +181,7 @@ export class AlertService {
   private counters = { transitions: 0, evaluationErrors: 0, persistErrors: 0 };
 
   private readonly publishing: PublishOptions | null;
+  private relay: EvaluationRelay | null = null;
 
   constructor(options: AlertServiceOptions) {
     this.db = options.db;
@@ -188,6 +201,10 @@ export class AlertService {
 
   /** Pass to runImport as `onCommitted`: evaluates the committed readings and incidents. */
   readonly onCommitted = (records: Committed, kind: IngestKind): void => {
+    if (this.relay && !this.evaluator) {
+      this.relay.committed(records, kind);
+      return;
+    }
     this.enqueue(() => this.ingestNow(records, kind)).catch((error: unknown) => {
       this.log.error(
         { err: error, kind, records: records.length },
@@ -216,6 +233,19 @@ export class AlertService {
       await this.persistAll(out);
       this.evaluated('coverage', updates.length, started);
     });
+  }
+
+  /**
+   * Until start(), send committed inputs and rule changes to `relay` instead of evaluating them: this
+   * server is a follower and another one evaluates (server/cluster). start() makes it the evaluator.
+   */
+  follow(relay: EvaluationRelay): void {
+    this.relay = relay;
+  }
+
+  /** This server is about to evaluate: no more relaying (call before start). */
+  stopFollowing(): void {
+    this.relay = null;
   }
 
   /** Loads rules (seeding them on the first start), restores or warms up the evaluator, starts the timer. */
@@ -292,6 +322,7 @@ export class AlertService {
    * open alerts of edited, disabled or deleted rules are brought in line, by `actor`.
    */
   applyRuleChanges(actor: string): Promise<void> {
+    if (this.relay && !this.evaluator) return this.relay.rulesChanged(actor);
     const run = this.ruleChanges.then(() => this.applyRuleChangesNow(actor));
     this.ruleChanges = run.catch(() => undefined);
     return run;
@@ -300,7 +331,9 @@ export class AlertService {
   status(): AlertServiceStatus {
     const ev = this.evaluator;
     return {
-      running: ev !== null,
+      // A follower's alert path works too: its inputs reach the evaluating server.
+      running: ev !== null || this.relay !== null,
+      role: ev !== null ? 'evaluating' : this.relay !== null ? 'relaying' : 'starting',
       rules: this.rules.length,
       enabledRules: this.rules.filter((r) => r.enabled).length,
       cameras: this.cameras.size,
