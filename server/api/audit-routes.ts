@@ -12,6 +12,10 @@ import { Instant, z } from './schemas.js';
 
 /** Records per page of an export (one query each). */
 const EXPORT_PAGE = 1000;
+/** Largest JSON page. */
+const MAX_PAGE = 1000;
+/** Largest `limit` of an export. */
+const MAX_EXPORT = 100_000_000;
 
 const list = (what: string) =>
   z
@@ -34,9 +38,12 @@ const AuditQuery = z
       .number()
       .int()
       .min(1)
-      .max(1000)
+      .max(MAX_EXPORT)
       .optional()
-      .openapi({ type: 'integer', description: 'Page size (default 100); exports take every record' }),
+      .openapi({
+        type: 'integer',
+        description: `Page size (default 100, at most ${MAX_PAGE}); exports take every record unless limited`,
+      }),
     cursor: z
       .string()
       .regex(/^\d{1,15}$/, 'is not a cursor returned by this API')
@@ -166,6 +173,14 @@ export function addAuditRoutes(api: ApiRoutes, db: Database): void {
       res.set('Cache-Control', 'no-store');
       if (query.format === 'json') {
         const limit = query.limit ?? 100;
+        if (limit > MAX_PAGE) {
+          throw new ValidationError('Invalid query parameters: limit', [
+            {
+              field: 'limit',
+              message: `a JSON page holds at most ${MAX_PAGE} records, got ${limit}; export with format=csv or ndjson`,
+            },
+          ]);
+        }
         const rows = await queryAudit(db, filter, limit + 1, query.cursor);
         const page = rows.slice(0, limit);
         const next = rows.length > limit ? String(page[page.length - 1]!.id) : null;

@@ -3,7 +3,7 @@ import { incidentPage } from '../db/network-queries.js';
 import { INCIDENT_CATEGORIES } from '../domain/types.js';
 import { ValidationError } from '../errors.js';
 import type { ApiRoutes } from './route-registry.js';
-import { BBoxParam, Instant, csvEnum, z } from './schemas.js';
+import { BBoxParam, Instant, csvEnum, isApiInstant, z } from './schemas.js';
 
 const Cursor = z
   .string()
@@ -11,7 +11,7 @@ const Cursor = z
   .transform((s, ctx) => {
     try {
       const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-      if (typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && Number.isSafeInteger(v.id))
+      if (typeof v.t === 'string' && isApiInstant(Date.parse(v.t)) && Number.isSafeInteger(v.id))
         return { t: v.t, id: v.id as number };
     } catch {
       // fall through to the issue below

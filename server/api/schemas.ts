@@ -144,6 +144,16 @@ export const Problem = z
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 
+/** First and last instants the API accepts: years 0001–9999 in UTC (PostgreSQL has no year 0). */
+// Date.UTC maps years 0–99 to 1900–1999, hence setUTCFullYear.
+export const MIN_INSTANT_MS = new Date(0).setUTCFullYear(1, 0, 1);
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Whether epoch ms `ms` is a real instant within [MIN_INSTANT_MS, MAX_INSTANT_MS]. */
+export function isApiInstant(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+}
+
 /** An instant in ISO 8601 with a zone (Z or ±hh:mm); naive local times are ambiguous and refused. */
 export const Instant = z
   .string()
@@ -152,6 +162,7 @@ export const Instant = z
     'must be ISO 8601 with a zone, e.g. 2026-11-23T10:00:00-05:00',
   )
   .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
+  .refine((s) => isApiInstant(Date.parse(s)), 'must fall in the years 0001 to 9999 (UTC)')
   .transform((s) => new Date(s))
   .openapi({ type: 'string', format: 'date-time', example: '2026-11-23T10:00:00-05:00' });
 

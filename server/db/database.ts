@@ -141,6 +141,7 @@ export function translateDriverError(error: unknown): unknown {
     case '22003': // numeric_value_out_of_range
     case '22007': // invalid_datetime_format
     case '22008': // datetime_field_overflow
+    case '22009': // invalid_time_zone_displacement_value (a year beyond PostgreSQL's range)
     case '22023': // invalid_parameter_value
     case 'XX000': // PostGIS: invalid geometry and the like
       return new ValidationError(e.message, [{ field: e.column ?? 'input', message: e.message }], {

@@ -162,13 +162,15 @@ export async function runImport(
       if (!report.commit) throw new Rollback();
       await stage.append(chunk);
       const stored = await stage.merge();
-      await appendAudit(tx, {
-        actor: request.actor,
-        action: `${kind}.import`,
-        entity: kind,
-        after: { format, mode, ...stored, rejectedRows: report.rejectedRows },
-        requestId: request.requestId ?? null,
-      });
+      // A batch without a single row changed nothing and leaves no record.
+      if (stored.received > 0)
+        await appendAudit(tx, {
+          actor: request.actor,
+          action: `${kind}.import`,
+          entity: kind,
+          after: { format, mode, ...stored, rejectedRows: report.rejectedRows },
+          requestId: request.requestId ?? null,
+        });
       result.stored = stored;
       result.committed = true;
     });
