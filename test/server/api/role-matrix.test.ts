@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Permission | 'none'> = {
   'POST /api/incidents': 'incidents.write',
   'POST /api/readings': 'readings.write',
   'GET /api/incidents/density': 'read',
+  'GET /api/incidents/export': 'read',
   'GET /api/incidents/histogram': 'read',
   'POST /api/alerts/stream-ticket': 'read',
   'GET /api/alerts/stream': 'read',
