@@ -33,11 +33,23 @@ export interface ReadingRow {
   synthetic: boolean;
 }
 
+/** A stored row an import wrote, for the audit log: null before for a new row. */
+export interface StoredChange {
+  key: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+}
+
 export interface StagedBatch<T> {
   /** Adds rows to the batch (COPY into the staging table). */
   append(rows: readonly T[]): Promise<void>;
   /** Merges the staged rows into the table and reports what happened. */
   merge(): Promise<StoreCounts>;
+  /**
+   * After merge: each row inserted or changed, with its values before and after (cameras, whose
+   * rows an import overwrites). Readings and incidents are never overwritten and have none.
+   */
+  changes?(): readonly StoredChange[];
 }
 
 const empty = (): StoreCounts => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, conflicting: 0 });
@@ -162,6 +174,12 @@ export function stageIncidents(tx: Queryable): Promise<StagedBatch<Incident>> {
   });
 }
 
+/** A camera row as the import columns name it, for the audit log's before and after. */
+const CAMERA_JSON = `jsonb_build_object('name', name, 'kind', kind, 'status', status, 'lon', ST_X(geom), 'lat', ST_Y(geom),
+  'mount_height_m', mount_height_m, 'azimuth_deg', azimuth_deg, 'hfov_deg', hfov_deg, 'vfov_deg', vfov_deg,
+  'tilt_deg', tilt_deg, 'range_m', range_m, 'resolution_h_px', resolution_h_px, 'resolution_v_px', resolution_v_px,
+  'install_date', install_date, 'unit_cost_usd', unit_cost_usd, 'volcano_gvp', volcano_gvp, 'synthetic', synthetic)`;
+
 const CAMERA_FIELDS = `external_id, name, kind, status, lon, lat, mount_height_m, azimuth_deg, hfov_deg, vfov_deg, tilt_deg,
   range_m, resolution_h_px, resolution_v_px, install_date, unit_cost_usd, volcano_gvp, synthetic`;
 
@@ -174,7 +192,9 @@ export async function stageCameras(tx: Queryable): Promise<StagedBatch<Camera>> 
     ) ON COMMIT DELETE ROWS`);
   await tx.exec('TRUNCATE staging_cameras');
   const counts = empty();
+  let changes: StoredChange[] = [];
   return {
+    changes: () => changes,
     async append(rows) {
       if (rows.length === 0) return;
       counts.received += rows.length;
@@ -206,7 +226,11 @@ export async function stageCameras(tx: Queryable): Promise<StagedBatch<Camera>> 
       );
     },
     async merge() {
-      const rows = await tx.query<{ inserted: boolean }>(`
+      const before = await tx.query<{ key: string; row: Record<string, unknown> }>(
+        `SELECT external_id AS key, ${CAMERA_JSON} AS row FROM cameras
+         WHERE external_id IN (SELECT external_id FROM staging_cameras) FOR UPDATE`,
+      );
+      const rows = await tx.query<{ inserted: boolean; key: string; row: Record<string, unknown> }>(`
         INSERT INTO cameras (external_id, name, kind, status, geom, mount_height_m, azimuth_deg, hfov_deg, vfov_deg, tilt_deg,
                              range_m, resolution_h_px, resolution_v_px, install_date, unit_cost_usd, volcano_gvp, synthetic)
         SELECT external_id, name, kind, status, ST_SetSRID(ST_MakePoint(lon, lat), 4326), mount_height_m, azimuth_deg, hfov_deg,
@@ -227,7 +251,9 @@ export async function stageCameras(tx: Queryable): Promise<StagedBatch<Camera>> 
                excluded.vfov_deg, excluded.tilt_deg, excluded.range_m, excluded.resolution_h_px, excluded.resolution_v_px,
                excluded.install_date, excluded.unit_cost_usd, excluded.volcano_gvp, excluded.synthetic)
            OR NOT ST_Equals(cameras.geom, excluded.geom)
-        RETURNING (xmax = 0) AS inserted`);
+        RETURNING (xmax = 0) AS inserted, external_id AS key, ${CAMERA_JSON} AS row`);
+      const was = new Map(before.map((b) => [b.key, b.row]));
+      changes = rows.map((r) => ({ key: r.key, before: was.get(r.key) ?? null, after: r.row }));
       counts.inserted = rows.filter((r) => r.inserted).length;
       counts.updated = rows.length - counts.inserted;
       counts.unchanged = counts.received - rows.length;

@@ -6,6 +6,7 @@
  */
 import type { Database, Queryable } from '../db/database.js';
 import { appendAudit } from '../db/audit-store.js';
+import { cameraIdMap } from '../db/camera-id-map.js';
 import {
   stageCameras,
   stageIncidents,
@@ -88,7 +89,7 @@ function notify(db: Database, outcome: ImportOutcome): void {
 async function openStage<K extends IngestKind>(
   tx: Queryable,
   kind: K,
-  cameraIds: Map<string, number>,
+  cameraIds: ReadonlyMap<string, number>,
 ): Promise<StagedBatch<IngestRecordOf[K]>> {
   if (kind === 'cameras') return (await stageCameras(tx)) as StagedBatch<IngestRecordOf[K]>;
   if (kind === 'incidents') return (await stageIncidents(tx)) as StagedBatch<IngestRecordOf[K]>;
@@ -122,11 +123,8 @@ export async function runImport(
   const committedRecords: (IngestRecordOf['readings'] | IngestRecordOf['incidents'])[] = [];
   try {
     await db.transaction(async (tx) => {
-      const cameraRows =
-        kind === 'readings'
-          ? await tx.query<{ id: number; external_id: string }>('SELECT id, external_id FROM cameras')
-          : [];
-      const cameraIds = new Map(cameraRows.map((r) => [r.external_id, r.id]));
+      const cameras = kind === 'readings' ? await cameraIdMap(db, tx) : null;
+      const cameraIds = cameras?.ids ?? new Map<string, number>();
       const volcanoRows =
         kind === 'cameras' ? await tx.query<{ gvp: number }>('SELECT gvp_number AS gvp FROM volcanoes') : [];
       const stage = await openStage(tx, kind, cameraIds);
@@ -135,7 +133,7 @@ export async function runImport(
         format,
         mode,
         maxRows: MAX_ROWS,
-        ...(kind === 'readings' ? { knownCameraIds: new Set(cameraIds.keys()) } : {}),
+        ...(cameras ? { knownCameraIds: cameras.known } : {}),
         ...(kind === 'cameras' ? { knownVolcanoGvps: new Set(volcanoRows.map((v) => v.gvp)) } : {}),
         sink: async (record) => {
           if (keep) committedRecords.push(record as IngestRecordOf['readings'] | IngestRecordOf['incidents']);
@@ -162,13 +160,27 @@ export async function runImport(
       if (!report.commit) throw new Rollback();
       await stage.append(chunk);
       const stored = await stage.merge();
-      // A batch without a single row changed nothing and leaves no record.
+      // A batch without a single row changed nothing and leaves no record. Cameras, which an
+      // import overwrites, are recorded one by one with their values before and after.
+      const changes = stage.changes?.() ?? [];
+      const replaced = changes.filter((c) => c.before !== null);
       if (stored.received > 0)
         await appendAudit(tx, {
           actor: request.actor,
           action: `${kind}.import`,
           entity: kind,
-          after: { format, mode, ...stored, rejectedRows: report.rejectedRows },
+          ...(replaced.length > 0
+            ? { before: { [kind]: Object.fromEntries(replaced.map((c) => [c.key, c.before])) } }
+            : {}),
+          after: {
+            format,
+            mode,
+            ...stored,
+            rejectedRows: report.rejectedRows,
+            ...(changes.length > 0
+              ? { [kind]: Object.fromEntries(changes.map((c) => [c.key, c.after])) }
+              : {}),
+          },
           requestId: request.requestId ?? null,
         });
       result.stored = stored;

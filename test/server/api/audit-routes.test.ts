@@ -293,6 +293,49 @@ describe('writes the audit work fixed', () => {
     expect(await auditCount()).toBe(before);
   });
 
+  it('records each camera an import writes, with its values before and after', async () => {
+    const id = `AUD${process.pid}-CAM`;
+    const header =
+      'external_id,name,kind,status,lon,lat,mount_height_m,azimuth_deg,hfov_deg,vfov_deg,tilt_deg,range_m,resolution_h_px,resolution_v_px,install_date,unit_cost_usd,volcano_gvp,synthetic\n';
+    const row = (name: string, status: string) =>
+      `${id},${name},dome,${status},-78.5126,-0.2202,8,,360,35,-15,300,1920,1080,2016-08-15,3516.80,,true\n`;
+    try {
+      expect((await post('/api/cameras', header + row('Plaza Grande', 'online'), 'text/csv')).status).toBe(
+        200,
+      );
+      expect(
+        (await post('/api/cameras', header + row('Plaza Grande norte', 'offline'), 'text/csv')).status,
+      ).toBe(200);
+      const rows = await db.query<{ before: Json; after: Json }>(
+        `SELECT before, after FROM audit_log WHERE action = 'cameras.import' AND after->'cameras' ? $1 ORDER BY id`,
+        [id],
+      );
+      expect(rows).toHaveLength(2);
+      expect(rows[0]!.before).toBeNull();
+      expect(rows[0]!.after).toMatchObject({
+        inserted: 1,
+        cameras: { [id]: { name: 'Plaza Grande', status: 'online' } },
+      });
+      expect(rows[1]!.before).toEqual({
+        cameras: {
+          [id]: expect.objectContaining({
+            name: 'Plaza Grande',
+            status: 'online',
+            lon: -78.5126,
+            lat: -0.2202,
+            range_m: 300,
+          }),
+        },
+      });
+      expect(rows[1]!.after).toMatchObject({
+        updated: 1,
+        cameras: { [id]: { name: 'Plaza Grande norte', status: 'offline', lon: -78.5126 } },
+      });
+    } finally {
+      await db.query('DELETE FROM cameras WHERE external_id = $1', [id]);
+    }
+  });
+
   it('records nothing for an import of no rows', async () => {
     const before = await auditCount();
     const header = 'external_id,category,priority,occurred_at,lon,lat,description,synthetic\n';
