@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { migrate } from '../server/db/migrate.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { createToken } from '../server/db/token-store.js';
+import { createToken, revokeToken } from '../server/db/token-store.js';
 import { appendAudit } from '../server/db/audit-store.js';
 import { ROLES, type Role } from '../server/domain/types.js';
 
@@ -39,7 +39,7 @@ try {
         action: 'token.create',
         entity: 'api_token',
         entityId: String(t.id),
-        after: { name, role },
+        after: { name, role, revokedAt: null },
       });
       return t;
     });
@@ -56,18 +56,17 @@ try {
     const id = Number(values.id ?? fail('--id is required'));
     if (!Number.isInteger(id)) fail(`--id must be an integer; got ${JSON.stringify(values.id)}`);
     const n = await db.transaction(async (tx) => {
-      const rows = await tx.query(
-        'UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
-        [id],
-      );
-      if (rows.length)
+      const after = await revokeToken(tx, id);
+      if (after)
         await appendAudit(tx, {
           actor: 'cli',
           action: 'token.revoke',
           entity: 'api_token',
           entityId: String(id),
+          before: { name: after.name, role: after.role, revokedAt: null },
+          after: { name: after.name, role: after.role, revokedAt: after.revokedAt?.toISOString() },
         });
-      return rows.length;
+      return after ? 1 : 0;
     });
     console.log(n ? `Revoked token ${id}.` : `No live token ${id}.`);
   } else {
