@@ -8,6 +8,7 @@ import { addPrivacyRoutes } from './api/privacy-routes.js';
 import { addDemoRoutes } from './api/demo-routes.js';
 import { addGeoRoutes } from './api/geo-routes.js';
 import { addIncidentRoutes } from './api/incident-routes.js';
+import { addExportRoutes } from './api/export-routes.js';
 import { addIngestRoutes } from './api/ingest-routes.js';
 import { addDensityRoutes } from './api/density-routes.js';
 import { addAlertRoutes } from './api/alert-routes.js';
@@ -78,6 +79,7 @@ export function createApp(options: AppOptions): Express {
   addGeoRoutes(api, db);
   addCameraRoutes(api, db);
   addPrivacyRoutes(api, db);
+  addExportRoutes(api, db);
   addIncidentRoutes(api, db);
   addIngestRoutes(api, db, options.alerts?.onCommitted);
   addDensityRoutes(api, db);

@@ -185,3 +185,35 @@ export async function incidentPage(db: Queryable, filter: IncidentFilter): Promi
     next: more && last ? { t: last.t.toISOString(), id: last.id } : null,
   };
 }
+
+/** One incident as the import format has it (data/samples/README.md), for exports. */
+export interface IncidentExportRow {
+  id: number;
+  external_id: string;
+  category: IncidentCategory;
+  priority: number | null;
+  occurred_at: Date;
+  lon: number;
+  lat: number;
+  description: string | null;
+  synthetic: boolean;
+}
+
+/** A page of incidents in time order, as plain rows (exports stream these page by page). */
+export async function incidentExportPage(
+  db: Queryable,
+  filter: IncidentFilter,
+): Promise<IncidentExportRow[]> {
+  const { where, params, p } = incidentWhere(filter);
+  if (filter.after)
+    where.push(`(i.occurred_at, i.id) > (${p(filter.after.t)}::timestamptz, ${p(filter.after.id)})`);
+  return db.query<IncidentExportRow>(
+    `SELECT i.id, i.external_id, i.category, i.priority, i.occurred_at,
+            round(ST_X(i.geom)::numeric, 6)::float8 AS lon, round(ST_Y(i.geom)::numeric, 6)::float8 AS lat,
+            i.description, i.synthetic
+     FROM incidents i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY i.occurred_at, i.id
+     LIMIT ${p(filter.limit)}`,
+    params,
+  );
+}
