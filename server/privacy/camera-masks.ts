@@ -46,6 +46,7 @@ export class CameraMasks {
   load(grid: CoverageGrid, revision: string, masks: readonly CameraMask[]): void {
     if (this.gridKey !== grid.key) {
       this.rasterised.clear();
+      this.byCamera.clear();
       this.maskedCache.clear();
       this.gridKey = grid.key;
     }
