@@ -1,0 +1,168 @@
+/**
+ * The server a load test drives: `npm run serve`'s own entry point (server/main.ts) started as a child
+ * process on 127.0.0.1 against a database of its own — `<name>_loadtest` on PostgreSQL (dropped and
+ * recreated, so each run starts from the same demo slice), a temporary directory on the embedded
+ * database — with the synthetic demo slice loaded and operator tokens for the gateways.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Database } from '../../server/db/database.js';
+import { migrate } from '../../server/db/migrate.js';
+import { openPGlite } from '../../server/db/pglite-driver.js';
+import { openPostgres } from '../../server/db/pg-driver.js';
+import { createToken } from '../../server/db/token-store.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerUnderTest {
+  url: string;
+  kind: 'postgres' | 'pglite';
+  /** Operator tokens, one per gateway. */
+  tokens: string[];
+  /** Where the child's log lines go. */
+  logFile: string;
+  /** The child's pid (to profile it). */
+  pid: number;
+  /** SIGTERM, then the database (or directory) the run created is removed unless `keep`. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** postgres://… of a role allowed to create databases; absent: the embedded database. */
+  databaseUrl?: string;
+  tokens: number;
+  /** Extra environment for the server (log level, rate-limit switches). */
+  env: Record<string, string>;
+  /** Keep the database after the run. */
+  keep?: boolean;
+  /** Extra node options for the server (e.g. --cpu-prof to profile it). */
+  nodeArgs?: string[];
+  say: (line: string) => void;
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+/** Creates the database, migrates it, makes the tokens, then starts the server and waits until it is ready. */
+export async function startServerUnderTest(options: StartOptions): Promise<ServerUnderTest> {
+  const { say } = options;
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  let db: Database;
+  if (options.databaseUrl) {
+    const target = new URL(options.databaseUrl);
+    const name = `${target.pathname.slice(1) || 'atalaya'}_loadtest`;
+    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    target.pathname = `/${name}`;
+    env = { DATABASE_URL: target.toString() };
+    db = await openPostgres({ connectionString: target.toString(), max: 2 });
+    cleanup = async () => {
+      if (options.keep) return;
+      const c = new pg.Client({ connectionString: options.databaseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
+    };
+    say(`database: PostgreSQL ${target.host}/${name} (fresh)`);
+  } else {
+    const dir = await mkdtemp(path.join(tmpdir(), 'atalaya-loadtest-'));
+    const dataDir = path.join(dir, 'db');
+    env = { ATALAYA_DATA_DIR: dataDir };
+    // The embedded directory has one owner at a time: tokens are made before the server opens it.
+    db = await openPGlite({ dataDir });
+    cleanup = () => (options.keep ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
+    say(`database: embedded PGlite in ${dataDir} (fresh; INFO only)`);
+  }
+  const tokens: string[] = [];
+  try {
+    await migrate(db);
+    for (let i = 0; i < options.tokens; i++)
+      tokens.push((await createToken(db, `loadtest-gateway-${i + 1}`, 'operator')).secret);
+  } finally {
+    await db.close();
+  }
+
+  const port = await freePort();
+  const logFile = path.join(tmpdir(), `atalaya-loadtest-${process.pid}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'server/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ATALAYA_DEMO_DATA: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child);
+    log.end();
+    await cleanup();
+  };
+  try {
+    const t0 = Date.now();
+    say(`server: pid ${child.pid}, ${url}, log ${logFile}; loading the demo slice…`);
+    await waitFor(child, 900, async () => (await fetch(`${url}/api/health`)).ok);
+    say(`server: healthy after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // Readings queue behind the alert evaluator's warm-up: the load starts once it runs.
+    await waitFor(child, 600, async () => {
+      const status = (await (await fetch(`${url}/api/alerts/status`)).json()) as { running?: boolean };
+      return status.running === true;
+    });
+    say(`server: alert evaluator running after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, kind: options.databaseUrl ? 'postgres' : 'pglite', tokens, logFile, pid: child.pid!, stop };
+}
+
+async function waitFor(child: ChildProcess, seconds: number, ready: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    if (await ready().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`the server was not ready within ${seconds} s`);
+}
+
+/** SIGTERM (the server drains and closes its database), SIGKILL after 20 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
