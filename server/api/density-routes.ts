@@ -17,6 +17,7 @@ import {
 } from '../db/density-queries.js';
 import { INCIDENT_CATEGORIES } from '../domain/types.js';
 import { ValidationError } from '../errors.js';
+import { ResultCache } from './result-cache.js';
 import type { ApiRoutes } from './route-registry.js';
 import { BBoxParam, Instant, csvEnum, z } from './schemas.js';
 
@@ -93,7 +94,7 @@ const HistogramResponse = z
 
 /** GET /api/incidents/density and /api/incidents/histogram. */
 export function addDensityRoutes(api: ApiRoutes, db: Database): void {
-  const cache = new ResultCache(CACHE_ENTRIES, CACHE_TTL_MS);
+  const cache = new ResultCache<string>({ capacity: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
 
   api.add({
     method: 'get',
@@ -189,36 +190,4 @@ function keyOf(filter: IncidentAggregateFilter): string {
     filter.category ? [...new Set(filter.category)].sort().join(',') : '*',
     filter.bbox?.join(',') ?? '*',
   ].join('|');
-}
-
-/**
- * A small LRU of computed response bodies with a time to live. Concurrent requests for the same
- * key share one computation; a failed computation is not cached.
- */
-class ResultCache {
-  private readonly entries = new Map<string, { at: number; body: Promise<string> }>();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly ttlMs: number,
-  ) {}
-
-  get(key: string, compute: () => Promise<string>): Promise<string> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < this.ttlMs) {
-      // Re-insert to mark it as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.body;
-    }
-    const body = compute();
-    this.entries.set(key, { at: now, body });
-    body.catch(() => this.entries.delete(key));
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    return body;
-  }
 }
