@@ -98,6 +98,14 @@ export class ApiRoutes {
           ? 'Open to every caller.'
           : `Requires the \`${def.permission}\` permission.`,
       responses: {
+        // Defaults a route may describe better itself (ingest names its own limits).
+        ...(def.requestBody
+          ? {
+              413: problemResponse('The body is larger than the limit'),
+              415: problemResponse('The body has another content type than those listed'),
+            }
+          : {}),
+        429: problemResponse('Too many requests from this address or token; Retry-After says when to retry'),
         ...def.responses,
         400: problemResponse('A parameter is invalid; `errors` names it'),
         401: problemResponse('No token, or an unknown one'),
