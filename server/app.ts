@@ -11,6 +11,7 @@ import { addIncidentRoutes } from './api/incident-routes.js';
 import { addExportRoutes } from './api/export-routes.js';
 import { addIngestRoutes } from './api/ingest-routes.js';
 import { addDensityRoutes } from './api/density-routes.js';
+import { addRegionStatsRoutes } from './api/region-stats-routes.js';
 import { addAlertRoutes } from './api/alert-routes.js';
 import { addRuleRoutes } from './api/rule-routes.js';
 import { addCapRoutes } from './api/cap-routes.js';
@@ -83,6 +84,7 @@ export function createApp(options: AppOptions): Express {
   addIncidentRoutes(api, db);
   addIngestRoutes(api, db, options.alerts?.onCommitted);
   addDensityRoutes(api, db);
+  addRegionStatsRoutes(api, db);
   if (options.alerts) {
     addAlertRoutes(api, db, options.alerts);
     addRuleRoutes(api, db, options.alerts);
