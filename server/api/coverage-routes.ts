@@ -3,7 +3,6 @@
  * GeoJSON or CSV, siting new cameras, and what-if edits of the network. Parse → call the
  * coverage service → respond.
  */
-import type { Request } from 'express';
 import type { CoverageService, SitingRequest, WhatIfChange } from '../coverage/coverage-service.js';
 import {
   gapsCsv,
@@ -12,14 +11,13 @@ import {
   sitesFeatureCollection,
   sitingCsv,
 } from '../coverage/coverage-export.js';
+import { MAX_DISPLAY_SIDE_PX } from '../coverage/coverage-display.js';
 import { CAMERA_KINDS, CAMERA_STATUSES } from '../domain/types.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
+import { readJsonValue } from './json-body.js';
 import type { ApiRoutes } from './route-registry.js';
 import { z } from './schemas.js';
 import { parseOrThrow } from './validate.js';
-
-/** Largest JSON body accepted (a siting request with 500 user points is ≈ 40 kB). */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const AreaParam = z
   .string()
@@ -59,6 +57,54 @@ const GapsQuery = z
 
 const Lon = z.number().min(-180).max(180);
 const Lat = z.number().min(-90).max(90);
+
+const DisplaySide = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_DISPLAY_SIDE_PX)
+  .openapi({ type: 'integer', description: `pixels, at most ${MAX_DISPLAY_SIDE_PX}` });
+
+/** A view of the map to draw coverage for: equal steps of longitude and latitude. */
+const DisplayWindowSchema = z
+  .object({
+    bbox: z.tuple([Lon, Lat, Lon, Lat]).refine(([w, s, e, n]) => w < e && s < n, {
+      message: 'west < east and south < north',
+    }),
+    width: DisplaySide,
+    height: DisplaySide,
+    layer: z.enum(['counts', 'dori']).default('counts'),
+  })
+  .strict();
+
+const DisplayQuery = z
+  .object({
+    bbox: z
+      .string()
+      .transform((text, ctx) => {
+        const parts = text.split(',').map((p) => Number(p.trim()));
+        const [w = NaN, s = NaN, e = NaN, n = NaN] = parts;
+        if (parts.length !== 4 || !parts.every(Number.isFinite) || !(w < e && s < n)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected west,south,east,north with west < east and south < north, got ${JSON.stringify(text)}`,
+          });
+          return z.NEVER;
+        }
+        if (w < -180 || e > 180 || s < -90 || n > 90) {
+          ctx.addIssue({ code: 'custom', message: `outside longitude ±180, latitude ±90: ${text}` });
+          return z.NEVER;
+        }
+        return [w, s, e, n] as [number, number, number, number];
+      })
+      .openapi({ type: 'string', example: '-78.6,-0.35,-78.35,-0.05' }),
+    width: DisplaySide,
+    height: DisplaySide,
+    layer: z.enum(['counts', 'dori']).default('counts').openapi({
+      description: 'counts: cameras seeing each pixel (capped at 255); dori: best class, 0 none … 4 identify',
+    }),
+  })
+  .strict();
 
 const CameraModel = z
   .object({
@@ -177,6 +223,10 @@ const WhatIfBody = z
       .boolean()
       .default(true)
       .openapi({ description: 'Return the cells gained and lost as GeoJSON' }),
+    raster: DisplayWindowSchema.optional().openapi({
+      description:
+        'Also draw the coverage after the changes over this view, as raster.png does (a PNG data URL)',
+    }),
   })
   .strict()
   .openapi('WhatIfRequest');
@@ -209,45 +259,9 @@ const CoverageReport = z
   })
   .openapi('CoverageReport');
 
-/** Reads a JSON body (the app has no global body parser: ingest streams its bodies). */
-async function jsonBody(req: Request): Promise<unknown> {
-  const type = req.get('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ValidationError(
-      'The body must be JSON',
-      [{ field: 'Content-Type', message: `expected application/json, got ${JSON.stringify(type)}` }],
-      {
-        status: 415,
-      },
-    );
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES) {
-      throw new ValidationError(
-        'The body is too large',
-        [{ field: '(body)', message: `exceeds ${MAX_BODY_BYTES} bytes` }],
-        {
-          status: 413,
-        },
-      );
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (error) {
-    throw new ValidationError('The body is not valid JSON', [
-      { field: '(body)', message: (error as Error).message },
-    ]);
-  }
-}
-
 /**
- * GET /api/coverage, /api/coverage/counts.tif, /api/coverage/gaps.geojson, /api/coverage/gaps.csv,
- * POST /api/siting and POST /api/coverage/what-if.
+ * GET /api/coverage, /api/coverage/counts.tif, /api/coverage/raster.png, /api/coverage/gaps.geojson,
+ * /api/coverage/gaps.csv, POST /api/siting and POST /api/coverage/what-if.
  */
 export function addCoverageRoutes(api: ApiRoutes, coverage: CoverageService): void {
   api.add({
@@ -316,6 +330,29 @@ export function addCoverageRoutes(api: ApiRoutes, coverage: CoverageService): vo
   }
 
   api.add({
+    method: 'get',
+    path: '/api/coverage/raster.png',
+    // Each pixel holds the largest value of the grid cells whose centres it holds (the cell under
+    // its centre when smaller than a cell): see server/coverage/coverage-display.ts.
+    summary:
+      'Coverage over a view of the map for drawing: an 8-bit greyscale PNG, equal steps of longitude and latitude, ' +
+      'each pixel the most cameras seeing any cell in it (capped at 255) or the best DORI class',
+    tags: ['coverage'],
+    permission: 'read',
+    query: DisplayQuery,
+    responses: {
+      200: { description: 'PNG, greyscale, 8 bits', content: { 'image/png': { schema: z.string() } } },
+    },
+    handler: async ({ query }, _req, res) => {
+      const png = await coverage.displayPng(
+        { bbox: query.bbox, width: query.width, height: query.height },
+        query.layer,
+      );
+      res.type('image/png').setHeader('Cache-Control', 'no-store').send(Buffer.from(png));
+    },
+  });
+
+  api.add({
     method: 'post',
     path: '/api/siting',
     summary: 'Choose sites for new cameras that see the most demand the network misses, within a budget',
@@ -335,7 +372,7 @@ export function addCoverageRoutes(api: ApiRoutes, coverage: CoverageService): vo
       },
     },
     handler: async ({ query }, req, res) => {
-      const body = parseOrThrow(SitingBody, await jsonBody(req), 'request body');
+      const body = parseOrThrow(SitingBody, await readJsonValue(req), 'request body');
       const request: SitingRequest = {
         area: body.area,
         budget: body.budget,
@@ -374,11 +411,30 @@ export function addCoverageRoutes(api: ApiRoutes, coverage: CoverageService): vo
       },
     },
     handler: async (_input, req, res) => {
-      const body = parseOrThrow(WhatIfBody, await jsonBody(req), 'request body');
-      const report = await coverage.whatIf(body.changes as WhatIfChange[], body.area);
+      const body = parseOrThrow(WhatIfBody, await readJsonValue(req), 'request body');
+      const changes = body.changes as WhatIfChange[];
+      const report = await coverage.whatIf(changes, body.area);
       const { gained, lost, ...rest } = report;
+      const raster = body.raster
+        ? await coverage.displayPng(
+            { bbox: body.raster.bbox, width: body.raster.width, height: body.raster.height },
+            body.raster.layer,
+            changes,
+          )
+        : null;
       res.json({
         ...rest,
+        ...(raster && body.raster
+          ? {
+              raster: {
+                bbox: body.raster.bbox,
+                width: body.raster.width,
+                height: body.raster.height,
+                layer: body.raster.layer,
+                png: `data:image/png;base64,${Buffer.from(raster).toString('base64')}`,
+              },
+            }
+          : {}),
         ...(body.geometry
           ? {
               gained: { type: 'MultiPolygon', coordinates: coverage.outline(gained) },
@@ -386,6 +442,40 @@ export function addCoverageRoutes(api: ApiRoutes, coverage: CoverageService): vo
             }
           : {}),
       });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/cameras/:id/coverage',
+    summary: 'The ground one camera is shown to see: its viewshed less its privacy masks, as grid cells',
+    tags: ['coverage'],
+    permission: 'read',
+    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    query: z.object({}).strict(),
+    responses: {
+      200: {
+        description: 'A GeoJSON Feature: the MultiPolygon of the cells, with counts and area',
+        content: { 'application/geo+json': { schema: z.object({}).passthrough() } },
+      },
+    },
+    handler: async ({ params }, _req, res) => {
+      const c = await coverage.cameraCoverage(params.id);
+      if (!c) throw new NotFoundError(`No camera with id ${JSON.stringify(params.id)}`);
+      res.type('application/geo+json').send(
+        JSON.stringify({
+          type: 'Feature',
+          id: c.camera,
+          geometry: { type: 'MultiPolygon', coordinates: c.outline },
+          properties: {
+            camera: c.camera,
+            status: c.status,
+            counted: c.counted,
+            cells: c.cells,
+            areaKm2: c.areaKm2,
+          },
+        }),
+      );
     },
   });
 }
