@@ -4,8 +4,9 @@
  * Sends SYNTHETIC thermal readings (one a minute per thermal camera, the demo model: diurnal cycle,
  * cloud, dropouts) and incidents (the national rate, ~2,700 a day, with its daily rhythm) to a
  * running server through the public API, in real time or `--speed` times faster, for `--duration`
- * seconds of wall time. Each batch is retried with exponential backoff until the server takes it:
- * ingest is idempotent, so a retry after a lost answer never duplicates a row.
+ * seconds of wall time. Each batch is retried, the same body, with exponential backoff until the server
+ * takes it — through a server restart or a database outage (503): ingest is idempotent, so a retry after
+ * a lost answer never duplicates a row. The last line counts the rows acknowledged.
  * The token (or ATALAYA_TOKEN) needs the operator or admin role.
  */
 import { parseArgs } from 'node:util';
@@ -42,18 +43,38 @@ if (!(perDay >= 0)) usage(`--incidents-per-day must be ≥ 0; got ${values['inci
 const seed = values.seed ?? String(Date.now());
 const runId = seed.replace(/[^A-Za-z0-9]/g, '').slice(-10);
 
+/** Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"), capped at 30 s. */
+const backoff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.random() * Math.min(30_000, 500 * 2 ** attempt)));
+
+/** GETs until the server answers: it may still be starting, or its database be down (503). */
 async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(new URL(path, base));
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
-  return (await res.json()) as T;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(new URL(path, base), { signal: AbortSignal.timeout(30_000) });
+      if (res.ok) return (await res.json()) as T;
+      if (res.status < 500 && res.status !== 429) throw new Error(`GET ${path}: ${res.status}`);
+      console.warn(`simulate: GET ${path} answered ${res.status}; retrying`);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('GET ')) throw error;
+      console.warn(`simulate: GET ${path} failed (${(error as Error).message}); retrying`);
+    }
+    await backoff(attempt);
+  }
 }
 
-/** POSTs until the server commits the batch: network errors and 5xx are retried, 4xx are not. */
-async function postWithRetry(
-  path: string,
-  contentType: string,
-  body: string,
-): Promise<{ inserted: number; unchanged: number }> {
+interface Stored {
+  received: number;
+  inserted: number;
+  unchanged: number;
+}
+
+/**
+ * POSTs the same body until the server commits it: network errors, lost answers and 5xx (a database
+ * restart) are retried, 4xx are not. Ingest is idempotent, so a batch that was committed but whose
+ * answer was lost comes back `unchanged`, never twice.
+ */
+async function postWithRetry(path: string, contentType: string, body: string): Promise<Stored> {
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await fetch(new URL(path, base), {
@@ -62,10 +83,7 @@ async function postWithRetry(
         body,
         signal: AbortSignal.timeout(30_000),
       });
-      const answer = (await res.json()) as {
-        stored?: { inserted: number; unchanged: number };
-        detail?: string;
-      };
+      const answer = (await res.json()) as { stored?: Stored; detail?: string };
       if (res.ok && answer.stored) return answer.stored;
       if (res.status >= 400 && res.status < 500 && res.status !== 429)
         throw new Error(`${path}: ${res.status} ${answer.detail ?? ''}`);
@@ -74,8 +92,7 @@ async function postWithRetry(
       if (error instanceof Error && /^\/api\/.*: 4\d\d/.test(error.message)) throw error;
       console.warn(`simulate: ${path} failed (${(error as Error).message}); retrying`);
     }
-    // Exponential backoff with full jitter, capped at 30 s.
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(30_000, 500 * 2 ** attempt)));
+    await backoff(attempt);
   }
 }
 
@@ -118,8 +135,13 @@ console.log(
 
 let r = 0;
 let i = 0;
-let sentReadings = 0;
-let sentIncidents = 0;
+/** Rows of batches the server acknowledged, and how many of them were new (not a retry's repeat). */
+const acknowledged = { readings: 0, incidents: 0, inserted: 0, repeated: 0 };
+const count = (kind: 'readings' | 'incidents', stored: Stored) => {
+  acknowledged[kind] += stored.received;
+  acknowledged.inserted += stored.inserted;
+  acknowledged.repeated += stored.unchanged;
+};
 for (;;) {
   const now = Math.min(simNow(), stopMs);
   let ndjson = '';
@@ -138,16 +160,21 @@ for (;;) {
   for (; i < incidents.length && incidents.timeMs[i]! <= now; i++) {
     csv += `SYN-SIM-${runId}-${incidents.serial[i]},${INCIDENT_CATEGORIES[incidents.category[i]!]},${incidents.priority[i]},${new Date(incidents.timeMs[i]!).toISOString()},${incidents.lon[i]!.toFixed(6)},${incidents.lat[i]!.toFixed(6)},Synthetic simulated incident,true\n`;
   }
-  if (ndjson) sentReadings += (await postWithRetry('/api/readings', 'application/x-ndjson', ndjson)).inserted;
+  if (ndjson) count('readings', await postWithRetry('/api/readings', 'application/x-ndjson', ndjson));
   if (csv) {
     const header = 'external_id,category,priority,occurred_at,lon,lat,description,synthetic\n';
-    sentIncidents += (await postWithRetry('/api/incidents', 'text/csv', header + csv)).inserted;
+    count('incidents', await postWithRetry('/api/incidents', 'text/csv', header + csv));
   }
   if (ndjson || csv)
     console.log(
-      `simulate: ${new Date(now).toISOString()} readings ${sentReadings}, incidents ${sentIncidents}`,
+      `simulate: ${new Date(now).toISOString()} readings ${acknowledged.readings}, incidents ${acknowledged.incidents}`,
     );
   if (now >= stopMs) break;
   await new Promise((res) => setTimeout(res, 1000));
 }
-console.log(`simulate: done — ${sentReadings} readings and ${sentIncidents} incidents stored`);
+// The last line is for scripts and tests: every row of every acknowledged batch, new or repeated.
+console.log(
+  `simulate: done — acknowledged ${acknowledged.readings} readings and ${acknowledged.incidents} incidents ` +
+    `(${acknowledged.inserted} new, ${acknowledged.repeated} already stored by a batch whose answer was lost); ` +
+    `incident ids SYN-SIM-${runId}-…`,
+);
