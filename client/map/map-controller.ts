@@ -19,6 +19,12 @@ import type { AppState, Language, MapView, Selection } from '../state/app-state.
 import { readyData, type RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
 import { findFeature } from '../data/find-feature.js';
+import type { AlertMarker } from '../layers/alert-markers.js';
+import { createAlertMarkerDriver } from './alert-marker-driver.js';
+import { mountPlannerMarkers } from '../layers/planner-markers.js';
+import { buildPlannerLayers } from '../layers/siting-layer.js';
+import { applyRegionChoropleth, regionChoroplethFor } from '../layers/region-choropleth.js';
+import { plannerMapClick } from '../panels/planner-loader.js';
 import { exposeTransformForDeck } from './deck-compat.js';
 import { CLICKABLE_LAYERS, DECK_LAYER_IDS, MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { pickSelection } from './pick-selection.js';
@@ -84,15 +90,19 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   const basemapUrl = new URL('/tiles/basemap', window.location.origin).href;
   const terrainUrl = new URL('/tiles/terrain/tiles.json', window.location.origin).href;
   const styleFor = (state: AppState, rt: RuntimeState) =>
-    buildMapStyle({
-      overlays: state.overlays,
-      selection: state.selection,
-      data: currentData(rt),
-      cameras: rt.cameras.data ?? EMPTY_CAMERAS,
-      volcanoWatch: rt.volcanoWatch.data ?? NO_WATCH,
-      basemapUrl,
-      terrainUrl,
-    });
+    withRegionChoropleth(
+      state,
+      rt,
+      buildMapStyle({
+        overlays: state.overlays,
+        selection: state.selection,
+        data: currentData(rt),
+        cameras: rt.cameras.data ?? EMPTY_CAMERAS,
+        volcanoWatch: rt.volcanoWatch.data ?? NO_WATCH,
+        basemapUrl,
+        terrainUrl,
+      }),
+    );
 
   const initial = app.get();
   const initialRuntime = runtime.get();
@@ -140,13 +150,26 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     if (!styleLoaded) return;
     const state = app.get();
     const rt = runtime.get();
-    const inputs = [state.overlays, state.selection, rt.datasets, rt.cameras.data, rt.volcanoWatch.data];
+    const inputs = [
+      state.overlays,
+      state.selection,
+      rt.datasets,
+      rt.cameras.data,
+      rt.volcanoWatch.data,
+      state.regionMeasure,
+      rt.regionStats.data,
+    ];
     if (inputs.every((value, i) => value === lastStyleInputs[i])) return;
     lastStyleInputs = inputs;
     map.setStyle(styleFor(state, rt), { diff: true });
   };
   let densityBuilder: DensityLayerBuilder | null = null;
   let densityBuilderLoading = false;
+  // The alert markers go on top of the other deck layers; their pulse redraws only itself.
+  let baseDeckLayers: ReturnType<typeof buildDeckLayers> = [];
+  const alertMarkers = createAlertMarkerDriver(() =>
+    overlay.setProps({ layers: [...baseDeckLayers, ...alertMarkers.layers()] }),
+  );
   const syncDeck = () => {
     const state = app.get();
     const rt = runtime.get();
@@ -162,16 +185,17 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
           densityBuilderLoading = false;
         });
     }
-    overlay.setProps({
-      layers: buildDeckLayers(
-        state,
-        currentData(rt),
-        rt.density.data,
-        densityBuilder,
-        labelElevation(),
-        rt.volcanoWatch.data,
-      ),
-    });
+    baseDeckLayers = buildDeckLayers(
+      state,
+      currentData(rt),
+      rt.density.data,
+      densityBuilder,
+      labelElevation(),
+      rt.volcanoWatch.data,
+    );
+    baseDeckLayers.push(...buildPlannerLayers(state, rt.planner));
+    alertMarkers.update(state, rt.alerts.list);
+    overlay.setProps({ layers: [...baseDeckLayers, ...alertMarkers.layers()] });
   };
   // Labels follow the 3D terrain: their elevation is read from the terrain MapLibre has loaded, and
   // read again whenever the map settles with different ground under the labels (new DEM tiles).
@@ -202,6 +226,8 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       initialRuntime.datasets,
       initialRuntime.cameras.data,
       initialRuntime.volcanoWatch.data,
+      initial.regionMeasure,
+      initialRuntime.regionStats.data,
     ];
     syncStyle();
     syncDeck();
@@ -256,11 +282,16 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     if (
       state.datasets !== previous.datasets ||
       state.cameras.data !== previous.cameras.data ||
-      state.volcanoWatch.data !== previous.volcanoWatch.data
+      state.volcanoWatch.data !== previous.volcanoWatch.data ||
+      state.regionStats.data !== previous.regionStats.data
     ) {
       syncStyle();
       syncDeck();
-    } else if (state.density.data !== previous.density.data) {
+    } else if (
+      state.density.data !== previous.density.data ||
+      state.alerts.list !== previous.alerts.list ||
+      state.planner !== previous.planner
+    ) {
       syncDeck();
     }
     if (state.health === 'ok' && previous.health === 'unreachable') reloadBasemap(map, basemapUrl);
@@ -270,6 +301,16 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
 
   map.on('click', (event) => {
     const { x, y } = event.point;
+    // With a planner tool on, a click places a camera or a candidate site (not on a scenario marker).
+    const onMarker = (event.originalEvent.target as Element | null)?.closest?.('.maplibregl-marker');
+    if (onMarker) return;
+    if (plannerMapClick(runtime, [event.lngLat.lng, event.lngLat.lat])) return;
+    // An alert marker, drawn on top of everything, selects its alert in the alerts panel.
+    const alert = pickAlert(x, y);
+    if (alert) {
+      app.set({ alert: alert.id, alertPanel: true });
+      return;
+    }
     const box: [[number, number], [number, number]] = [
       [x - 4, y - 4],
       [x + 4, y + 4],
@@ -293,6 +334,10 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   });
   map.on('mousemove', (event) => {
     const { x, y } = event.point;
+    if (runtime.get().planner.tool !== 'none') {
+      map.getCanvas().style.cursor = 'crosshair';
+      return;
+    }
     const hits = map.queryRenderedFeatures(
       [
         [x - 4, y - 4],
@@ -307,9 +352,15 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
         ].filter((id) => map.getLayer(id)),
       },
     );
-    map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
+    map.getCanvas().style.cursor = hits.length > 0 || pickAlert(x, y) ? 'pointer' : '';
   });
+  const pickAlert = (x: number, y: number): AlertMarker | null => {
+    if (!app.get().overlays.has('alerts') || runtime.get().alerts.list.byId.size === 0) return null;
+    const info = overlay.pickObject({ x, y, radius: 4, layerIds: [DECK_LAYER_IDS.alertMarkers] });
+    return (info?.object as AlertMarker | undefined) ?? null;
+  };
   map.getCanvas().setAttribute('aria-label', t(initial.language, 'map.label'));
+  const plannerMarkers = mountPlannerMarkers(map, app, runtime);
 
   const rightPadding = () => (app.get().selection ? FIT_PADDING.right + 340 : FIT_PADDING.right);
 
@@ -340,11 +391,19 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
       }
     },
     destroy() {
+      alertMarkers.stop();
+      plannerMarkers.stop();
       unsubscribeApp();
       unsubscribeRuntime();
       map.remove();
     },
   };
+}
+
+/** The style with the regions coloured by the chosen measure's figures (layers/region-choropleth.ts). */
+function withRegionChoropleth(state: AppState, rt: RuntimeState, style: maplibregl.StyleSpecification) {
+  const choropleth = regionChoroplethFor(state.regionMeasure, rt.regionStats.data);
+  return applyRegionChoropleth(style, choropleth, state.overlays.has('density'));
 }
 
 /** The hover text of a density hexagon: its count, and that the data are synthetic when they are. */

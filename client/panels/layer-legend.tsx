@@ -13,7 +13,7 @@ import type { IncidentDensity } from '../data/incident-aggregates.js';
 import type { LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
 import { VOLCANIC_LEVELS } from '../data/volcano-watch.js';
-import { formatNumber, t } from '../i18n.js';
+import { LOCALES, formatNumber, t } from '../i18n.js';
 import { countGradientCss } from '../layers/count-color.js';
 import { CAMERA_FOV_MIN_ZOOM } from '../map/map-style.js';
 import { MAP_THEME } from '../map/map-theme.js';
@@ -25,7 +25,18 @@ import {
   type Language,
   type OverlayId,
   type Selection,
+  type TimeWindow,
 } from '../state/app-state.js';
+import type { AlertFeed } from '../data/alert-stream.js';
+import { REGION_MEASURES, type RegionMeasure, type RegionValues } from '../data/region-stats.js';
+import {
+  choroplethClasses,
+  classRangeLabel,
+  regionChoroplethFor,
+  type RegionChoropleth,
+} from '../layers/region-choropleth.js';
+import { AlertLegend } from './alert-legend.js';
+import { PlannerLegend, type PlannerLegendProps } from './planner-legend.js';
 import { SyntheticBadge } from './synthetic-badge.js';
 
 export interface LayerLegendProps {
@@ -38,6 +49,12 @@ export interface LayerLegendProps {
   density: LiveData<IncidentDensity>;
   categories: ReadonlySet<IncidentCategory>;
   onToggleCategory: (category: IncidentCategory) => void;
+  /** The alerts, for the alerts overlay's legend. */
+  alerts?: AlertFeed;
+  /** What the coverage overlay draws and the planner's state, for its legend. */
+  coverage?: Omit<PlannerLegendProps, 'language'>;
+  /** What the regions are coloured by and its figures, for the regions overlay's legend. */
+  regions?: Omit<RegionMeasureLegendProps, 'language' | 'choropleth'>;
 }
 
 export function LayerLegend({
@@ -50,8 +67,15 @@ export function LayerLegend({
   density,
   categories,
   onToggleCategory,
+  alerts,
+  coverage,
+  regions: regionsLegend,
 }: LayerLegendProps) {
   switch (overlay) {
+    case 'coverage':
+      return coverage ? <PlannerLegend language={language} {...coverage} /> : null;
+    case 'alerts':
+      return alerts ? <AlertLegend language={language} feed={alerts} /> : null;
     case 'terrain':
       return (
         <div class="legend">
@@ -71,11 +95,17 @@ export function LayerLegend({
         />
       );
     case 'regions': {
+      const choropleth = regionsLegend
+        ? regionChoroplethFor(regionsLegend.measure, regionsLegend.stats.data)
+        : null;
       const regions = [...(data.regions?.features ?? [])].sort((a, b) =>
         shortName(a.properties.name).localeCompare(shortName(b.properties.name), 'es'),
       );
       return (
         <div class="legend">
+          {regionsLegend ? (
+            <RegionMeasureLegend language={language} choropleth={choropleth} {...regionsLegend} />
+          ) : null}
           <ul class="region-list">
             {regions.map((f) => {
               const id = f.properties.centerId;
@@ -90,18 +120,26 @@ export function LayerLegend({
                     aria-label={t(language, 'legend.regions.select', { name })}
                     onClick={() => onSelect({ kind: 'region', id })}
                   >
-                    <span
-                      class="swatch swatch--area"
-                      style={{ '--swatch': regionColor(id) }}
-                      aria-hidden="true"
-                    />
+                    {choropleth ? (
+                      <span
+                        class={`swatch swatch--solid${id in choropleth.colorById ? '' : ' swatch--empty'}`}
+                        style={{ '--swatch': choropleth.colorById[id] ?? 'transparent' }}
+                        aria-hidden="true"
+                      />
+                    ) : (
+                      <span
+                        class="swatch swatch--area"
+                        style={{ '--swatch': regionColor(id) }}
+                        aria-hidden="true"
+                      />
+                    )}
                     <span class="region-chip-name">{name}</span>
                   </button>
                 </li>
               );
             })}
           </ul>
-          <p class="legend-note">{t(language, 'legend.regions.note')}</p>
+          {choropleth ? null : <p class="legend-note">{t(language, 'legend.regions.note')}</p>}
         </div>
       );
     }
@@ -420,4 +458,115 @@ function PointSymbol({
       <circle cx={size / 2} cy={size / 2} r={radius} fill={fill} stroke={stroke} stroke-width={strokeWidth} />
     </svg>
   );
+}
+
+export interface RegionMeasureLegendProps {
+  language: Language;
+  measure: RegionMeasure | null;
+  onMeasure: (measure: RegionMeasure | null) => void;
+  stats: LiveData<RegionValues>;
+  /** The window and categories the incidents per km² count. */
+  window: TimeWindow;
+  categories: ReadonlySet<IncidentCategory>;
+  choropleth: RegionChoropleth | null;
+}
+
+/** The choice of what colours the regions, and the choropleth's classes with their units. */
+function RegionMeasureLegend({
+  language,
+  measure,
+  onMeasure,
+  stats,
+  window,
+  categories,
+  choropleth,
+}: RegionMeasureLegendProps) {
+  const options: (RegionMeasure | null)[] = [null, ...REGION_MEASURES];
+  const data = stats.data?.measure === measure ? stats.data : null;
+  const format = new Intl.NumberFormat(LOCALES[language], { maximumSignificantDigits: 2 });
+  const unit = measure ? t(language, `regions.unit.${measure}`) : '';
+  const hasNoFigure = data ? Object.values(data.values).some((v) => v === null) : false;
+  const categoryNames =
+    categories.size === INCIDENT_CATEGORIES.length
+      ? t(language, 'regions.allCategories')
+      : INCIDENT_CATEGORIES.filter((c) => categories.has(c))
+          .map((c) => t(language, `incident.category.${c}`))
+          .join(', ');
+  return (
+    <>
+      <div
+        class="segmented segmented--wrap"
+        role="group"
+        aria-label={t(language, 'regions.measure.label')}
+        data-testid="region-measure"
+      >
+        {options.map((m) => (
+          <button
+            key={m ?? 'none'}
+            type="button"
+            class="segmented-button"
+            aria-pressed={measure === m}
+            data-testid={`region-measure-${m ?? 'none'}`}
+            onClick={() => onMeasure(m)}
+          >
+            {t(language, `regions.measure.${m ?? 'none'}`)}
+          </button>
+        ))}
+      </div>
+      {measure && choropleth ? (
+        <div class="choropleth-key" data-testid="choropleth-key" aria-busy={!data}>
+          <p class="choropleth-title">{t(language, `regions.title.${measure}`)}</p>
+          {data ? (
+            <ul class="choropleth-classes">
+              {choroplethClasses(choropleth.scale).map((c) => (
+                <li key={c.color} class="legend-row" data-testid="choropleth-class">
+                  <span class="legend-symbol" aria-hidden="true">
+                    <span class="swatch swatch--solid" style={{ '--swatch': c.color }} />
+                  </span>
+                  <span>
+                    {classRangeLabel(c, choropleth.scale.integer, (v) => format.format(v))} {unit}
+                  </span>
+                </li>
+              ))}
+              {hasNoFigure ? (
+                <li class="legend-row">
+                  <span class="legend-symbol" aria-hidden="true">
+                    <span class="swatch swatch--solid swatch--empty" />
+                  </span>
+                  <span>{t(language, 'regions.noData')}</span>
+                </li>
+              ) : null}
+            </ul>
+          ) : stats.status === 'error' ? null : (
+            <p class="legend-note">{t(language, 'regions.loading')}</p>
+          )}
+          <p class="legend-note">
+            {measure === 'incidents'
+              ? t(language, 'regions.note.incidents', {
+                  window: formatWindowShort(language, data?.window ?? window),
+                  categories: categoryNames,
+                })
+              : t(language, `regions.note.${measure}`)}{' '}
+            {(data?.synthetic ?? 0) > 0 ? <SyntheticBadge language={language} /> : null}
+          </p>
+          {stats.status === 'error' ? (
+            <p class="legend-note legend-note--error">
+              {t(language, 'regions.error', { message: stats.error ?? '' })}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function formatWindowShort(language: Language, window: TimeWindow): string {
+  const format = new Intl.DateTimeFormat(LOCALES[language], {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${format.format(window.from)} – ${format.format(window.to)}`;
 }

@@ -19,7 +19,9 @@ import { LayerLegend } from './layer-legend.js';
  * the filters), then the reference geography.
  */
 const SIDEBAR_ORDER: readonly OverlayId[] = [
+  'alerts',
   'cameras',
+  'coverage',
   'density',
   'volcanoes',
   'terrain',
@@ -45,6 +47,12 @@ function overlayStatus(overlay: OverlayId, runtime: RuntimeState): 'loading' | '
           : runtime.density.status;
       case 'terrain':
         return null;
+      case 'alerts':
+        return runtime.alerts.status;
+      case 'coverage':
+        return runtime.planner.raster.status === 'error' || runtime.planner.report.status === 'error'
+          ? 'error'
+          : runtime.planner.raster.status;
     }
   })();
   return status === 'loading' || status === 'error' ? status : null;
@@ -128,6 +136,19 @@ export function LayerPanel({ app, state, runtime, onGoTo, onSelect }: LayerPanel
                     density={runtime.density}
                     categories={state.incidentCategories}
                     onToggleCategory={toggleCategory}
+                    alerts={runtime.alerts}
+                    coverage={{
+                      layer: state.coverageLayer,
+                      onLayer: (coverageLayer) => app.set({ coverageLayer }),
+                      planner: runtime.planner,
+                    }}
+                    regions={{
+                      measure: state.regionMeasure,
+                      onMeasure: (regionMeasure) => app.set({ regionMeasure }),
+                      stats: runtime.regionStats,
+                      window: state.timeWindow ?? runtime.timeDomain,
+                      categories: state.incidentCategories,
+                    }}
                   />
                 ) : null}
               </li>

@@ -5,6 +5,11 @@
  * runtime-state.ts instead.
  */
 
+import { SEVERITIES, type Severity } from '../charts/severity.js';
+import { OPEN_STATES, type AlertState } from '../data/alert-list.js';
+import { COVERAGE_LAYERS, type CoverageLayerKind } from '../data/coverage-client.js';
+import type { RegionMeasure } from '../data/region-stats.js';
+
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -17,9 +22,11 @@ export const OVERLAY_IDS = [
   'regions',
   'provinces',
   'density',
+  'coverage',
   'cameras',
   'centers',
   'volcanoes',
+  'alerts',
 ] as const;
 export type OverlayId = (typeof OVERLAY_IDS)[number];
 
@@ -77,6 +84,17 @@ export interface AppState {
   /** The density layer's time window; null for the whole span of the time slider. */
   timeWindow: TimeWindow | null;
   thermalRange: ThermalRange;
+  /** The alert selected in the alerts panel (and ringed on the map), by id. */
+  alert: number | null;
+  /** The alerts panel is open (closed by default: the header's alerts button counts what fires). */
+  alertPanel: boolean;
+  /** Alert states and severities the alerts panel lists. */
+  alertStates: ReadonlySet<AlertState>;
+  alertSeverities: ReadonlySet<Severity>;
+  /** What the coverage overlay draws: cameras seeing each place, or the best DORI class. */
+  coverageLayer: CoverageLayerKind;
+  /** What the regions overlay colours its areas by (client/data/region-stats.ts); null: boundaries only. */
+  regionMeasure: RegionMeasure | null;
 }
 
 /** Mainland Ecuador and the Galápagos, [west, south, east, north] in degrees. */
@@ -87,12 +105,18 @@ export const DEFAULT_VIEW: MapView = { center: [-83.6, -1.7], zoom: 5.4, bearing
 
 export const DEFAULT_STATE: AppState = {
   view: DEFAULT_VIEW,
-  overlays: new Set<OverlayId>(['regions', 'provinces', 'centers', 'volcanoes']),
+  overlays: new Set<OverlayId>(['regions', 'provinces', 'centers', 'volcanoes', 'alerts']),
   language: 'es',
   selection: null,
   incidentCategories: new Set<IncidentCategory>(INCIDENT_CATEGORIES),
   timeWindow: null,
   thermalRange: '24h',
+  alert: null,
+  alertPanel: false,
+  alertStates: new Set<AlertState>(OPEN_STATES),
+  alertSeverities: new Set<Severity>(SEVERITIES),
+  coverageLayer: 'counts',
+  regionMeasure: null,
 };
 
 export function isOverlayId(value: string): value is OverlayId {
@@ -113,4 +137,8 @@ export function isIncidentCategory(value: string): value is IncidentCategory {
 
 export function isThermalRange(value: string): value is ThermalRange {
   return (THERMAL_RANGES as readonly string[]).includes(value);
+}
+
+export function isCoverageLayer(value: string): value is CoverageLayerKind {
+  return (COVERAGE_LAYERS as readonly string[]).includes(value);
 }

@@ -3,12 +3,16 @@
  * server's health, whether the map has finished its first render, and the data layers load on
  * demand (cameras, incident density and its histogram).
  */
+import { INITIAL_ALERT_FEED, type AlertFeed } from '../data/alert-stream.js';
 import type { CameraCollection } from '../data/camera-features.js';
 import type { IncidentDensity, IncidentHistogram } from '../data/incident-aggregates.js';
 import { idle, type LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
+import type { RegionValues } from '../data/region-stats.js';
 import type { VolcanoWatchMap } from '../data/volcano-watch.js';
 import { timeDomain } from '../data/density-query.js';
+import { INITIAL_SESSION, type SessionState } from '../data/session.js';
+import { INITIAL_PLANNER, type PlannerRuntime } from '../panels/planner-state.js';
 import type { TimeWindow } from './app-state.js';
 
 export type Dataset<T> =
@@ -33,6 +37,14 @@ export interface RuntimeState {
   timeDomain: TimeWindow;
   /** The time slider is animating its window. */
   playing: boolean;
+  /** Who the page acts as (GET /api/session): anonymous or the signed-in token's role and permissions. */
+  session: SessionState;
+  /** The alerts, live from the SSE stream (data/alert-stream.ts). */
+  alerts: AlertFeed;
+  /** The coverage planner: its raster, figures and gaps, siting results and what-if scenario. */
+  planner: PlannerRuntime;
+  /** The figures the region choropleth draws, for the measure last asked (data/region-stats.ts). */
+  regionStats: LiveData<RegionValues>;
 }
 
 export const INITIAL_RUNTIME_STATE: RuntimeState = {
@@ -52,6 +64,10 @@ export const INITIAL_RUNTIME_STATE: RuntimeState = {
   volcanoWatch: idle(),
   timeDomain: timeDomain(Date.now()),
   playing: false,
+  session: INITIAL_SESSION,
+  alerts: INITIAL_ALERT_FEED,
+  planner: INITIAL_PLANNER,
+  regionStats: idle(),
 };
 
 /** The dataset's data when ready, else undefined. */

@@ -8,15 +8,25 @@
  * (an empty value means none; a missing key means the defaults). Bearing and pitch are written
  * only when not zero. `cat` lists the incident categories the density layer counts (written only
  * when not all), `time` its time window in UTC to the minute (absent: the whole slider), `tr` the
- * thermal chart's range (absent: 24h). Unknown keys, unknown overlay ids and invalid values are ignored field by
- * field, so a damaged or outdated link still opens with whatever it got right.
+ * thermal chart's range (absent: 24h). `alert` is the selected alert's id, `ap=1` an open alerts
+ * panel, `ast` and `asev` the alert states and severities the panel lists (written only when not
+ * the defaults: the open states, every severity). `cov=dori` draws DORI classes in the coverage
+ * overlay (absent: camera counts). `rm` is what the regions are coloured by: `incidents` per km²,
+ * `coverage` % or open `alerts` (absent: boundaries only). Unknown keys, unknown overlay ids and
+ * invalid values are ignored field by field, so a damaged or outdated link still opens with
+ * whatever it got right.
  */
+import { SEVERITIES, type Severity } from '../charts/severity.js';
+import { ALERT_STATES, type AlertState } from '../data/alert-list.js';
+import { isRegionMeasure } from '../data/region-stats.js';
 import {
+  DEFAULT_STATE,
   INCIDENT_CATEGORIES,
   OVERLAY_IDS,
   isIncidentCategory,
   isLanguage,
   isOverlayId,
+  isCoverageLayer,
   isSelectionKind,
   isThermalRange,
   type AppState,
@@ -49,6 +59,14 @@ export function encodeState(state: AppState): string {
   if (state.timeWindow)
     fields.push(`time=${minuteIso(state.timeWindow.from)}/${minuteIso(state.timeWindow.to)}`);
   if (state.thermalRange !== '24h') fields.push(`tr=${state.thermalRange}`);
+  if (state.coverageLayer !== 'counts') fields.push(`cov=${state.coverageLayer}`);
+  if (state.regionMeasure) fields.push(`rm=${state.regionMeasure}`);
+  if (state.alert !== null) fields.push(`alert=${state.alert}`);
+  if (state.alertPanel) fields.push('ap=1');
+  if (!sameSet(state.alertStates, DEFAULT_STATE.alertStates))
+    fields.push(`ast=${ALERT_STATES.filter((s) => state.alertStates.has(s)).join(',')}`);
+  if (!sameSet(state.alertSeverities, DEFAULT_STATE.alertSeverities))
+    fields.push(`asev=${SEVERITIES.filter((s) => state.alertSeverities.has(s)).join(',')}`);
   return `#${fields.join('&')}`;
 }
 
@@ -88,6 +106,24 @@ export function decodeState(fragment: string): DecodedState {
       if (window) decoded.timeWindow = window;
     } else if (key === 'tr') {
       if (isThermalRange(value)) decoded.thermalRange = value;
+    } else if (key === 'cov') {
+      if (isCoverageLayer(value)) decoded.coverageLayer = value;
+    } else if (key === 'rm') {
+      if (isRegionMeasure(value)) decoded.regionMeasure = value;
+    } else if (key === 'alert') {
+      if (/^[1-9]\d{0,15}$/.test(value)) decoded.alert = Number(value);
+    } else if (key === 'ap') {
+      if (value === '0' || value === '1') decoded.alertPanel = value === '1';
+    } else if (key === 'ast') {
+      const known = value
+        .split(',')
+        .filter((v): v is AlertState => (ALERT_STATES as readonly string[]).includes(v));
+      if (value === '' || known.length > 0) decoded.alertStates = new Set(known);
+    } else if (key === 'asev') {
+      const known = value
+        .split(',')
+        .filter((v): v is Severity => (SEVERITIES as readonly string[]).includes(v));
+      if (value === '' || known.length > 0) decoded.alertSeverities = new Set(known);
     }
   }
   return decoded;
@@ -130,6 +166,10 @@ function decodeWindow(value: string): TimeWindow | null {
   const [from, to] = parts.map((p) => Date.parse(p)) as [number, number];
   if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return null;
   return { from, to };
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  return a.size === b.size && [...a].every((v) => b.has(v));
 }
 
 /** Fixed decimals without trailing zeros, and never '-0'. */
