@@ -72,6 +72,12 @@ export function createApp(options: AppOptions): Express {
   applySecurity(app, security);
   addMetricsRoute(app, { metrics, access: options.metricsAccess ?? { public: false }, db });
 
+  // Tiles are most of what a map asks for: served before the API router, which would otherwise try
+  // each of its routes on every tile first.
+  if (options.tilesDir && existsSync(options.tilesDir)) {
+    app.use('/tiles', express.static(options.tilesDir, { maxAge: '1d', fallthrough: false }));
+  }
+
   app.use('/api', authenticate(db));
   app.use('/api', tokenRateLimit(security));
   const api = new ApiRoutes(options.publicReads ?? true);
@@ -104,9 +110,6 @@ export function createApp(options: AppOptions): Express {
   app.use(api.router);
   app.use('/api', apiNotFound);
 
-  if (options.tilesDir && existsSync(options.tilesDir)) {
-    app.use('/tiles', express.static(options.tilesDir, { maxAge: '1d', fallthrough: false }));
-  }
   const clientDir = options.clientDir;
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));

@@ -3,7 +3,14 @@
  * layers carry an ETag and answer a revalidation with 304; the camera collection and the id map a
  * readings import resolves against follow every camera import at once.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app.js';
+import { createLogger } from '../../../server/logger.js';
 import { createToken } from '../../../server/db/token-store.js';
 import { testDatabase } from '../../setup/test-database.js';
 import { startTestServer, type TestServer } from '../../setup/test-server.js';
@@ -95,5 +102,31 @@ describe('POST /api/readings', () => {
     await (await testDatabase()).query('DELETE FROM cameras WHERE external_id = $1', [`${P}r1`]);
     const third = await post('readings', 'application/x-ndjson', reading('r1', '2031-05-01T00:01:00Z'));
     expect(third.status).toBe(422);
+  });
+});
+
+describe('/tiles', () => {
+  it('serves tiles with a day of caching and the security headers; a missing one is 404', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'atalaya-tiles-'));
+    await mkdir(path.join(dir, 'terrain', '7'), { recursive: true });
+    await writeFile(path.join(dir, 'terrain', '7', 'tile.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const app = createApp({ db: await testDatabase(), log: createLogger('silent'), tilesDir: dir });
+    const listening: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    try {
+      const tile = await fetch(`${base}/tiles/terrain/7/tile.png`);
+      expect(tile.status).toBe(200);
+      expect(tile.headers.get('content-type')).toBe('image/png');
+      expect(tile.headers.get('cache-control')).toBe('public, max-age=86400');
+      expect(tile.headers.get('x-content-type-options')).toBe('nosniff');
+      expect([...new Uint8Array(await tile.arrayBuffer())]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      const missing = await fetch(`${base}/tiles/terrain/7/none.png`);
+      expect(missing.status).toBe(404);
+    } finally {
+      await new Promise((r) => listening.close(r));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
