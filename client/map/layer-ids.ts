@@ -32,9 +32,21 @@
  * deck.gl layers (MapboxOverlay, interleaved; above all of these unless said otherwise):
  *   incident-density        H3 hexagons coloured by incident count (overlay "density"), drawn
  *                           before provinces-line
+ *   coverage-raster         cameras seeing each place, or the best DORI class, over the view
+ *                           (overlay "coverage"; a what-if's while a scenario is on), drawn
+ *                           before provinces-line
  *   geography-labels        country, ocean and archipelago names
  *   centers-label           center city names (overlay "centers")
  *   volcanoes-label         volcano names (overlay "volcanoes")
+ *   coverage-gaps           the largest clusters of uncovered incident demand (overlay "coverage")
+ *   coverage-gap-marks      a ring at each gap's centre, and coverage-gap-labels its rank
+ *   scenario-lost           cells a what-if would stop seeing, scenario-gained those it would see
+ *   siting-new-coverage     what each proposed site newly sees
+ *   siting-candidates       candidate sites drawn on the map
+ *   siting-sites            proposed sites, numbered by rank (siting-site-labels)
+ *   alert-markers-pulse     ring pulsing out of each firing alert not yet acknowledged (overlay "alerts")
+ *   alert-markers           firing alerts, a dot in the severity's colour at the alert's place
+ *   alert-markers-selected  ring round the alert selected in the alerts panel
  */
 import type { OverlayId } from '../state/app-state.js';
 
@@ -82,6 +94,19 @@ export const DECK_LAYER_IDS = {
   geographyLabels: 'geography-labels',
   centersLabel: 'centers-label',
   volcanoesLabel: 'volcanoes-label',
+  alertPulse: 'alert-markers-pulse',
+  alertMarkers: 'alert-markers',
+  alertSelected: 'alert-markers-selected',
+  coverageRaster: 'coverage-raster',
+  coverageGaps: 'coverage-gaps',
+  coverageGapMarks: 'coverage-gap-marks',
+  coverageGapLabels: 'coverage-gap-labels',
+  scenarioLost: 'scenario-lost',
+  scenarioGained: 'scenario-gained',
+  sitingCoverage: 'siting-new-coverage',
+  sitingCandidates: 'siting-candidates',
+  sitingSites: 'siting-sites',
+  sitingLabels: 'siting-site-labels',
 } as const;
 
 /** The MapLibre and deck.gl layers each overlay switches on and off. */
@@ -92,6 +117,21 @@ export const OVERLAY_LAYERS: Readonly<
   regions: { map: [MAP_LAYER_IDS.regionsFill, MAP_LAYER_IDS.regionsLine], deck: [] },
   provinces: { map: [MAP_LAYER_IDS.provincesFill, MAP_LAYER_IDS.provincesLine], deck: [] },
   density: { map: [], deck: [DECK_LAYER_IDS.incidentDensity] },
+  coverage: {
+    map: [],
+    deck: [
+      DECK_LAYER_IDS.coverageRaster,
+      DECK_LAYER_IDS.coverageGaps,
+      DECK_LAYER_IDS.coverageGapMarks,
+      DECK_LAYER_IDS.coverageGapLabels,
+      DECK_LAYER_IDS.scenarioLost,
+      DECK_LAYER_IDS.scenarioGained,
+      DECK_LAYER_IDS.sitingCoverage,
+      DECK_LAYER_IDS.sitingCandidates,
+      DECK_LAYER_IDS.sitingSites,
+      DECK_LAYER_IDS.sitingLabels,
+    ],
+  },
   cameras: {
     map: [
       MAP_LAYER_IDS.camerasFovFill,
@@ -106,6 +146,10 @@ export const OVERLAY_LAYERS: Readonly<
   volcanoes: {
     map: [MAP_LAYER_IDS.volcanoesAlertRing, MAP_LAYER_IDS.volcanoesCircle],
     deck: [DECK_LAYER_IDS.volcanoesLabel],
+  },
+  alerts: {
+    map: [],
+    deck: [DECK_LAYER_IDS.alertPulse, DECK_LAYER_IDS.alertMarkers, DECK_LAYER_IDS.alertSelected],
   },
 };
 

@@ -11,6 +11,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { inflateSync } from 'node:zlib';
 import express from 'express';
 import { fromArrayBuffer } from 'geotiff';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
@@ -291,6 +292,106 @@ describe('POST /api/coverage/what-if', () => {
     expect(fields(badPos.body)).toEqual(['changes.0.position.0']);
     const notJson = await post('/api/coverage/what-if', 'changes=1', 'analyst', 'text/plain');
     expect(notJson.status).toBe(415);
+  });
+});
+
+/**
+ * The pixels of an 8-bit greyscale PNG as the encoder writes it (one IDAT, filter 0 on every
+ * row); GDAL checks the encoder itself (test/coverage/png-encode.test.ts).
+ */
+function greyPixels(png: Uint8Array): { width: number; height: number; pixels: Uint8Array } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at < png.length;) {
+    const length = view.getUint32(at);
+    const type = new TextDecoder().decode(png.subarray(at + 4, at + 8));
+    if (type === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = new Uint8Array(width * height);
+  for (let r = 0; r < height; r++) {
+    expect(raw[r * (width + 1)]).toBe(0);
+    pixels.set(raw.subarray(r * (width + 1) + 1, (r + 1) * (width + 1)), r * width);
+  }
+  return { width, height, pixels };
+}
+
+describe('GET /api/coverage/raster.png', () => {
+  it('draws the counts of the view, one cell a pixel here: A seen, offline B not', async () => {
+    const res = await fetch(`${url}/api/coverage/raster.png?bbox=-77.2,-1.6,-77.1,-1.5&width=120&height=120`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const { width, height, pixels } = greyPixels(new Uint8Array(await res.arrayBuffer()));
+    expect([width, height]).toEqual([120, 120]);
+    expect(pixels[60 * 120 + 60]).toBe(1);
+    expect(pixels[60 * 120 + 90]).toBe(0);
+    expect(Math.max(...pixels)).toBe(1);
+    // A 300 m dome on flat ground sees a disc about 2·300 m / 92.6 m ≈ 6.5 cells wide.
+    const row = Array.from(pixels.subarray(60 * 120, 61 * 120));
+    expect(row.filter((v) => v === 1).length).toBeGreaterThanOrEqual(5);
+    expect(row.filter((v) => v === 1).length).toBeLessThanOrEqual(8);
+  });
+
+  it('takes the largest count under a wide pixel, and the best DORI class', async () => {
+    const one = await fetch(`${url}/api/coverage/raster.png?bbox=-77.2,-1.6,-77.1,-1.5&width=1&height=1`);
+    expect(Array.from(greyPixels(new Uint8Array(await one.arrayBuffer())).pixels)).toEqual([1]);
+    const dori = await fetch(
+      `${url}/api/coverage/raster.png?bbox=-77.2,-1.6,-77.1,-1.5&width=120&height=120&layer=dori`,
+    );
+    const { pixels } = greyPixels(new Uint8Array(await dori.arrayBuffer()));
+    // Right under the dome (30° lens assumed for a 360° camera, 1920 px): identify, class 4.
+    expect(pixels[60 * 120 + 60]).toBe(4);
+    expect(pixels[60 * 120 + 90]).toBe(0);
+  });
+
+  it('names a bad bbox or size', async () => {
+    const flipped = await get('/api/coverage/raster.png?bbox=-77.1,-1.6,-77.2,-1.5&width=10&height=10');
+    expect(flipped.status).toBe(400);
+    expect(fields(flipped.body)).toEqual(['bbox']);
+    const big = await get('/api/coverage/raster.png?bbox=-77.2,-1.6,-77.1,-1.5&width=5000&height=10');
+    expect(fields(big.body)).toEqual(['width']);
+  });
+
+  it('draws the coverage after a what-if, and the held coverage stays as it was', async () => {
+    const res = await post('/api/coverage/what-if', {
+      changes: [
+        { op: 'remove', externalId: `${P}A` },
+        {
+          op: 'add',
+          camera: {
+            kind: 'dome',
+            position: at(20, 100),
+            mountHeightM: 10,
+            azimuthDeg: 0,
+            hfovDeg: 360,
+            vfovDeg: 60,
+            tiltDeg: 0,
+            rangeM: 300,
+            resolutionHPx: 1920,
+          },
+        },
+      ],
+      area: BOX,
+      geometry: false,
+      raster: { bbox: [-77.2, -1.6, -77.1, -1.5], width: 120, height: 120 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.raster).toMatchObject({ width: 120, height: 120, layer: 'counts' });
+    const png = Buffer.from(
+      (res.body.raster.png as string).replace(/^data:image\/png;base64,/, ''),
+      'base64',
+    );
+    const { pixels } = greyPixels(new Uint8Array(png));
+    expect(pixels[60 * 120 + 60]).toBe(0);
+    expect(pixels[100 * 120 + 20]).toBe(1);
+    const held = await fetch(
+      `${url}/api/coverage/raster.png?bbox=-77.2,-1.6,-77.1,-1.5&width=120&height=120`,
+    );
+    const before = greyPixels(new Uint8Array(await held.arrayBuffer())).pixels;
+    expect([before[60 * 120 + 60], before[100 * 120 + 20]]).toEqual([1, 0]);
   });
 });
 
