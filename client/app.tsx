@@ -116,7 +116,9 @@ export function App({ app, runtime, health, loader, viewFromUrl }: AppProps) {
         {signInFirst ? null : (
           <ExportMenu language={language} state={state} rt={rt} map={controller?.map ?? null} />
         )}
-        <SignInControl language={language} runtime={runtime} session={rt.session} onSignedIn={retry} />
+        {signInFirst ? null : (
+          <SignInControl language={language} runtime={runtime} session={rt.session} onSignedIn={retry} />
+        )}
       </Header>
       {signInFirst ? null : <ServerBanner language={language} runtime={rt} onRetry={retry} />}
       <div class="workspace">

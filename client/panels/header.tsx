@@ -1,4 +1,5 @@
-/** Top bar: product name, server status and the language switch. */
+/** Top bar: product name, what the app puts there (alerts, sign-in), server status and the language switch. */
+import type { ComponentChildren } from 'preact';
 import { LANGUAGES, type AppState, type Language } from '../state/app-state.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
@@ -8,9 +9,11 @@ export interface HeaderProps {
   app: Store<AppState>;
   language: Language;
   health: RuntimeState['health'];
+  /** Controls shown before the server status (the alerts button, the sign-in control). */
+  children?: ComponentChildren;
 }
 
-export function Header({ app, language, health }: HeaderProps) {
+export function Header({ app, language, health, children }: HeaderProps) {
   const statusKey =
     health === 'ok'
       ? 'status.server.ok'
@@ -34,6 +37,7 @@ export function Header({ app, language, health }: HeaderProps) {
         <span class="brand-tagline">{t(language, 'app.tagline')}</span>
       </div>
       <div class="header-tools">
+        {children}
         <span class={`server-status server-status--${health}`} role="status" data-testid="server-status">
           <span class="server-status-dot" aria-hidden="true" />
           {t(language, statusKey)}

@@ -7,8 +7,8 @@ import type {} from '../../client/debug-handle.js';
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts', import.meta.url));
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',
@@ -21,6 +21,18 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+  return preferReducedMotion(browser);
+}
+
+/**
+ * Contexts prefer reduced motion unless a test asks otherwise: pulsing alert markers repaint the map
+ * ~20 times a second, which software WebGL would pay for in every test. A test that looks at the
+ * pulse opens its context with `reducedMotion: 'no-preference'`.
+ */
+function preferReducedMotion(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options) => newContext({ reducedMotion: 'reduce', ...options });
+  return browser;
 }
 
 /** What a page did that a test may want to assert on: every request URL and every uncaught error. */

@@ -2,7 +2,8 @@
  * Builds the client and the terrain tiles if needed, then starts the real server
  * (`npx tsx server/main.ts`; ATALAYA_E2E_SERVER names another entry, e.g. a local build of the
  * app with routes not yet registered) on a free port with a fresh temporary database loaded with
- * the synthetic demo slice, and hands its URL to the tests. Stops it afterwards.
+ * the synthetic demo slice, and hands its URL to the tests, with a viewer, an operator and an analyst
+ * token created in that database beforehand (test/e2e/e2e-tokens.ts). Stops it afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -19,10 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import type { E2eTokens } from './e2e-tokens.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** API tokens named e2e-viewer, e2e-operator and e2e-analyst. */
+    tokens: E2eTokens;
   }
 }
 
@@ -38,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'atalaya-e2e-'));
+  const tokens = createTokens(join(dataDir, 'db'));
   const log = createWriteStream(join(artifacts, 'server.log'));
   const server = spawn('npx', ['tsx', process.env.ATALAYA_E2E_SERVER ?? 'server/main.ts'], {
     cwd: root,
@@ -66,12 +71,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('tokens', tokens);
 
   return async () => {
     await stop(server);
     log.end();
     rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/** Creates the tests' tokens in the fresh database, which its server then opens. */
+function createTokens(dataDir: string): E2eTokens {
+  const out = execFileSync('npx', ['tsx', 'test/e2e/e2e-tokens.ts'], {
+    cwd: root,
+    env: { ...process.env, ATALAYA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as E2eTokens;
 }
 
 /** Runs `vite build` when dist/client is missing or older than any file of the client. */
