@@ -28,6 +28,7 @@ import { AtalayaMetrics } from './ops/metrics.js';
 import { addSessionRoutes } from './api/session-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { authenticate } from './api/authenticate.js';
+import { cachedStatic } from './api/cached-static.js';
 import { apiNotFound, problemDetails } from './api/problem-details.js';
 import { requestLog } from './api/request-log.js';
 import { ApiRoutes } from './api/route-registry.js';
@@ -72,10 +73,10 @@ export function createApp(options: AppOptions): Express {
   applySecurity(app, security);
   addMetricsRoute(app, { metrics, access: options.metricsAccess ?? { public: false }, db });
 
-  // Tiles are most of what a map asks for: served before the API router, which would otherwise try
-  // each of its routes on every tile first.
+  // Tiles are most of what a map asks for: served from memory (cached-static.ts), before the API
+  // router, which would otherwise try each of its routes on every tile first.
   if (options.tilesDir && existsSync(options.tilesDir)) {
-    app.use('/tiles', express.static(options.tilesDir, { maxAge: '1d', fallthrough: false }));
+    app.use('/tiles', cachedStatic(options.tilesDir, { maxAgeMs: 86_400_000 }));
   }
 
   app.use('/api', authenticate(db));
