@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Permission | 'none'> = {
   'GET /api/session': 'none',
   'GET /api/provinces': 'read',
   'GET /api/regions': 'read',
+  'GET /api/regions/incidents': 'read',
   'GET /api/centers': 'read',
   'GET /api/volcanoes': 'read',
   'GET /api/cameras': 'read',
