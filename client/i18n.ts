@@ -452,6 +452,7 @@ const es = {
   'planner.siting.draw.start': 'Dibujar en el mapa',
   'planner.siting.draw.stop': 'Terminar de dibujar',
   'planner.siting.draw.clear': 'Borrar',
+  'planner.siting.draw.centre': 'Añadir en el centro',
   'planner.siting.drawn': 'Sitios dibujados: {count}',
   'planner.siting.pointLabel': 'punto {n}',
   'planner.siting.exact': 'Comparar con el óptimo exacto (HiGHS; solo zonas pequeñas)',
@@ -492,6 +493,7 @@ const es = {
   'planner.scenario.add': 'Añadir cámara',
   'planner.scenario.add.stop': 'Terminar de añadir',
   'planner.scenario.add.hint': 'Haga clic en el mapa para colocar cada cámara.',
+  'planner.scenario.add.centre': 'O añádala en el centro del mapa.',
   'planner.scenario.selected': 'Cámara seleccionada: {name}',
   'planner.scenario.selectHint': 'Active la capa de cámaras y seleccione una para moverla o quitarla.',
   'planner.scenario.move': 'Moverla',
@@ -529,7 +531,7 @@ const es = {
   'regions.note.incidents':
     'Incidentes de {window} por km² de la región ({categories}). Clases por quintiles de las 16 regiones; escala viridis.',
   'regions.note.coverage':
-    'Parte del área de la región que ve al menos una cámara en línea, según el relieve SRTM. Clases fijas de 20 puntos; escala cividis.',
+    'Parte del área de la región que ve al menos una cámara en línea, según el relieve SRTM. Clases por quintiles de las regiones; escala cividis.',
   'regions.note.alerts': 'Alertas activas, pendientes o con error en la región, en vivo. Escala viridis.',
   'regions.noData': 'Sin dato (sin relleno)',
   'regions.loading': 'Calculando las cifras por región…',
@@ -1004,6 +1006,7 @@ const en: Record<MessageKey, string> = {
   'planner.siting.draw.start': 'Draw on the map',
   'planner.siting.draw.stop': 'Stop drawing',
   'planner.siting.draw.clear': 'Clear',
+  'planner.siting.draw.centre': 'Add at the centre',
   'planner.siting.drawn': 'Sites drawn: {count}',
   'planner.siting.pointLabel': 'point {n}',
   'planner.siting.exact': 'Compare with the exact optimum (HiGHS; small areas only)',
@@ -1044,6 +1047,7 @@ const en: Record<MessageKey, string> = {
   'planner.scenario.add': 'Add camera',
   'planner.scenario.add.stop': 'Stop adding',
   'planner.scenario.add.hint': 'Click the map to place each camera.',
+  'planner.scenario.add.centre': 'Or add it at the map’s centre.',
   'planner.scenario.selected': 'Selected camera: {name}',
   'planner.scenario.selectHint': 'Turn on the cameras layer and select one to move or remove it.',
   'planner.scenario.move': 'Move it',
@@ -1081,7 +1085,7 @@ const en: Record<MessageKey, string> = {
   'regions.note.incidents':
     'Incidents of {window} per km² of the region ({categories}). Classes by quintiles of the 16 regions; viridis scale.',
   'regions.note.coverage':
-    'Share of the region that at least one online camera sees, on the SRTM terrain. Fixed classes of 20 points; cividis scale.',
+    'Share of the region that at least one online camera sees, on the SRTM terrain. Classes by quintiles of the regions; cividis scale.',
   'regions.note.alerts': 'Firing, pending or failing alerts in the region, live. Viridis scale.',
   'regions.noData': 'No figure (no fill)',
   'regions.loading': 'Computing the figures per region…',

@@ -11,12 +11,12 @@
  * lightness. Their darkest fifth is skipped, as in count-color.ts: it vanishes on the dark land.
  *
  * Breaks:
- * - incidents per km² are heavily skewed (a city region holds a hundred times a jungle one's
- *   density), so its classes are quantiles of the 16 figures (R's type 7, as d3.quantile), each
- *   break rounded to two significant digits so that the legend reads cleanly and says exactly
- *   where a region falls;
- * - coverage % has fixed classes of 20 points, so a colour means the same share whatever the rest;
- * - open alerts are small counts: 0, 1, 2, 3–4, 5 or more.
+ * - incidents per km² and coverage % are heavily skewed (a city region holds a hundred times a
+ *   jungle one's incident density; cameras see a few percent of a city region and a hundredth of
+ *   that in the Amazon, so fixed 20-point classes would paint every region alike), so their
+ *   classes are quantiles of the 16 figures (R's type 7, as d3.quantile), each break rounded to
+ *   two significant digits so that the legend reads cleanly and says exactly where a region falls;
+ * - open alerts are small counts with fixed classes: 0, 1, 2, 3–4, 5 or more.
  */
 import { interpolateCividis, interpolateViridis, quantileSorted, rgb } from 'd3';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
@@ -29,7 +29,6 @@ export const QUANTILE_CLASSES = 5;
 
 /** Breaks of the measures whose classes do not depend on the figures. */
 export const FIXED_BREAKS: Readonly<Partial<Record<RegionMeasure, readonly number[]>>> = {
-  coverage: [20, 40, 60, 80],
   alerts: [1, 2, 3, 5],
 };
 

@@ -123,25 +123,28 @@ describe('rampColors', () => {
 });
 
 describe('choroplethScale', () => {
-  it('uses fixed classes for coverage % and open alerts, whatever the figures', () => {
-    expect(choroplethScale('coverage', [1, 2, 3]).breaks).toEqual([20, 40, 60, 80]);
+  it('uses fixed classes for open alerts, whatever the figures', () => {
     expect(choroplethScale('alerts', [0, 0, 9]).breaks).toEqual([1, 2, 3, 5]);
-    expect(choroplethScale('coverage', []).colors).toHaveLength(FIXED_BREAKS.coverage!.length + 1);
+    expect(choroplethScale('alerts', []).colors).toHaveLength(FIXED_BREAKS.alerts!.length + 1);
   });
 
-  it('uses quantiles of the figures for incidents per km², leaving out regions without a figure', () => {
+  it('uses quantiles of the figures for incidents per km² and coverage %, leaving out regions without a figure', () => {
     expect(choroplethScale('incidents', [...SIXTEEN, null]).breaks).toEqual([0.4, 0.7, 1, 1.3]);
+    expect(choroplethScale('coverage', [...SIXTEEN, null]).breaks).toEqual([0.4, 0.7, 1, 1.3]);
   });
 });
 
 describe('buildRegionChoropleth', () => {
   it('colours each region by its class and leaves a region without a figure unfilled', () => {
+    // Coverage % of five regions and one without a figure: quintiles of [0.5, 1, 2, 4, 8] at
+    // h = 4·p = 0.8, 1.6, 2.4, 3.2 → 0.9, 1.6, 2.8, 4.8 (two significant digits).
     const stats: RegionValues = {
       measure: 'coverage',
-      values: { quito: 85, cuenca: 50, loja: 5, san_cristobal: null },
+      values: { quito: 8, ambato: 4, cuenca: 2, tena: 1, loja: 0.5, san_cristobal: null },
     };
     const { scale, colorById, classById } = buildRegionChoropleth(stats);
-    expect(classById).toEqual({ quito: 4, cuenca: 2, loja: 0 });
+    expect(scale.breaks).toEqual([0.9, 1.6, 2.8, 4.8]);
+    expect(classById).toEqual({ quito: 4, ambato: 3, cuenca: 2, tena: 1, loja: 0 });
     expect(colorById['quito']).toBe(scale.colors[4]);
     expect(colorById['cuenca']).toBe(scale.colors[2]);
     expect(colorById['loja']).toBe(scale.colors[0]);
