@@ -17,6 +17,7 @@ import { setPlanner, startPlannerLoader, type PlannerLoader } from './planner-lo
 import { PlannerScenario } from './planner-scenario.js';
 import { PlannerSiting } from './planner-siting.js';
 import {
+  addCamera,
   DEFAULT_SITING_FORM,
   EMPTY_SCENARIO,
   moveCamera,
@@ -183,6 +184,9 @@ export function PlannerPanel({ app, runtime, state, rt, reference, onSelect, onF
                 viewBounds={rt.viewBounds}
                 onTool={(tool) => setPlanner(runtime, { tool })}
                 onClearCandidates={() => setPlanner(runtime, { candidates: [] })}
+                onCandidateAtCentre={() =>
+                  setPlanner(runtime, (p) => ({ candidates: [...p.candidates, state.view.center] }))
+                }
                 onRun={(request) => loader.current?.site(request)}
                 onCancel={() => loader.current?.cancelSiting()}
                 onClear={() =>
@@ -212,6 +216,11 @@ export function PlannerPanel({ app, runtime, state, rt, reference, onSelect, onF
                 selection={state.selection}
                 cameras={rt.cameras.data}
                 onTool={(tool) => setPlanner(runtime, { tool })}
+                onAddAtCentre={() =>
+                  setPlanner(runtime, (p) => ({
+                    scenario: addCamera(p.scenario, p.addModel, state.view.center),
+                  }))
+                }
                 onAddModel={(addModel) => setPlanner(runtime, { addModel })}
                 onMoveSelected={(id, position) =>
                   setPlanner(runtime, (p) => ({ scenario: moveCamera(p.scenario, id, position, position) }))

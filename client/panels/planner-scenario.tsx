@@ -21,6 +21,8 @@ export interface PlannerScenarioProps {
   selection: Selection | null;
   cameras: CameraCollection | null;
   onTool: (tool: PlannerTool) => void;
+  /** Adds a camera at the map's centre: the keyboard's way to place one (then arrows move it). */
+  onAddAtCentre: () => void;
   onAddModel: (model: CameraModelId) => void;
   onMoveSelected: (externalId: string, position: [number, number]) => void;
   onRemoveSelected: (externalId: string, position: [number, number]) => void;
@@ -70,7 +72,15 @@ export function PlannerScenario(props: PlannerScenarioProps) {
       </div>
       {adding ? (
         <p class="planner-hint" role="status">
-          {t(language, 'planner.scenario.add.hint')}
+          {t(language, 'planner.scenario.add.hint')}{' '}
+          <button
+            type="button"
+            class="link-button"
+            data-testid="scenario-add-centre"
+            onClick={props.onAddAtCentre}
+          >
+            {t(language, 'planner.scenario.add.centre')}
+          </button>
         </p>
       ) : null}
 

@@ -35,6 +35,8 @@ export interface PlannerSitingProps {
   viewBounds: [number, number, number, number] | null;
   onTool: (tool: PlannerTool) => void;
   onClearCandidates: () => void;
+  /** Adds a candidate site at the map's centre (the keyboard's way to draw one). */
+  onCandidateAtCentre: () => void;
   onRun: (request: SitingRequest) => void;
   onCancel: () => void;
   onClear: () => void;
@@ -261,6 +263,11 @@ export function PlannerSiting(props: PlannerSitingProps) {
               <span class="planner-note" data-testid="siting-drawn-count">
                 {t(language, 'planner.siting.drawn', { count: planner.candidates.length })}
               </span>
+              {drawing ? (
+                <button type="button" class="link-button" onClick={props.onCandidateAtCentre}>
+                  {t(language, 'planner.siting.draw.centre')}
+                </button>
+              ) : null}
               {planner.candidates.length > 0 ? (
                 <button type="button" class="link-button" onClick={props.onClearCandidates}>
                   {t(language, 'planner.siting.draw.clear')}

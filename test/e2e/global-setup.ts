@@ -65,6 +65,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(baseUrl, server);
+    // A fresh database computes every camera's viewshed on the first coverage question (≈ 15 s of
+    // CPU on 2 cores, started by the alert service within a minute): wait for it here, so no page
+    // of any test loads while the server is busy with it.
+    const coverage = await fetch(`${baseUrl}/api/coverage`, {
+      signal: AbortSignal.timeout(STARTUP_TIMEOUT_MS),
+    });
+    if (!coverage.ok)
+      throw new Error(`GET /api/coverage answered ${coverage.status}; see test/artifacts/server.log`);
   } catch (error) {
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });

@@ -347,6 +347,22 @@ describe('siting and what-if', () => {
       await page.getByTestId('scenario-indicator').waitFor({ state: 'detached' });
       expect(Number(await page.getByTestId('summary-incidents').getAttribute('data-value'))).toBe(before);
       expect(await page.getByTestId('scenario-marker-added').count()).toBe(0);
+
+      // By keyboard: a camera at the map's centre, nudged east with an arrow, taken out with Delete.
+      await page.getByTestId('scenario-add').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('scenario-add-centre').focus();
+      await page.keyboard.press('Enter');
+      const placed = page.getByTestId('scenario-marker-added');
+      await placed.waitFor();
+      const at = () =>
+        page.evaluate(() => window.__atalaya!.runtime.get().planner.scenario.added[0]?.position);
+      const centre = (await at())!;
+      await placed.focus();
+      await page.keyboard.press('ArrowRight');
+      expect((await at())![0]).toBeGreaterThan(centre[0]);
+      await page.keyboard.press('Delete');
+      await placed.waitFor({ state: 'detached' });
       expect(rec.errors).toEqual([]);
     } finally {
       await close();
