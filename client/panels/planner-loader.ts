@@ -97,6 +97,8 @@ export function startPlannerLoader(app: Store<AppState>, runtime: Store<RuntimeS
   };
 
   function loadRaster(force = false): void {
+    // Before the map's first render there is no view yet: nothing to ask, nothing to say.
+    if (!runtime.get().viewBounds) return;
     const window = windowNow();
     const key = window ? JSON.stringify(window) : 'none';
     if (!force && key === rasterKey) return;
