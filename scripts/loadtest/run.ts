@@ -1,5 +1,5 @@
 /**
- * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--url http://… --token atl_…]
+ * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--servers 1] [--url http://…[,http://…] --token atl_…]
  *
  * Drives a realistic mix at Atalaya on 127.0.0.1 (issue "Trust", item 5): map reads (tiles, reference
  * layers, cameras, incident density and histogram, alerts, thermal series; scripts/loadtest/traffic-mix.ts),
@@ -12,7 +12,8 @@
  * with DATABASE_URL (the budget applies: ≥ 1,000 req/s mixed, p99 < 250 ms overall and per class, no
  * errors), the embedded database otherwise (figures are INFO). Bounded: --duration seconds after a
  * --warmup, and at most --max-requests requests. Exit code 1 on any error, or a missed budget on
- * PostgreSQL.
+ * PostgreSQL. `--servers 2` runs two servers clustered on the one PostgreSQL (ATALAYA_CLUSTER) and spreads
+ * the connections over them, as a load balancer in front of stateless servers would.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createRng } from '../../server/demo/random.js';
 import { report } from '../bench/report.js';
+import { coresUsed, cpuSnapshot, type CpuSnapshot } from './cpu-usage.js';
 import { summarize } from './latency-summary.js';
 import { openSseListeners } from './sse-listeners.js';
 import { startServerUnderTest, type ServerUnderTest } from './server-under-test.js';
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    servers: { type: 'string', default: '1' },
   },
 });
 function usage(message: string): never {
@@ -71,11 +74,11 @@ const say = (line: string) => console.log(`loadtest: ${line}`);
 
 async function main(): Promise<number> {
   let server: ServerUnderTest | null = null;
-  let url: string;
+  let urls: string[];
   let tokens: string[];
   let kind: 'postgres' | 'pglite' | 'remote';
   if (values.url) {
-    url = values.url.replace(/\/$/, '');
+    urls = values.url.split(',').map((u) => u.replace(/\/$/, ''));
     const token = values.token ?? process.env.ATALAYA_TOKEN;
     if (!token) usage('--url needs an operator token for the gateways: --token atl_… or ATALAYA_TOKEN');
     tokens = Array.from({ length: gateways }, () => token);
@@ -88,14 +91,15 @@ async function main(): Promise<number> {
       // (server/config.ts), or the limiter, not the server, would set the figures.
       env: { LOG_LEVEL: values['log-level']!, ATALAYA_RATE_LIMIT_LOOPBACK: 'exempt' },
       keep: values.keep,
+      servers: int('servers', 1, 8),
       ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] } : {}),
       say,
     });
-    ({ url, tokens } = server);
+    ({ urls, tokens } = server);
     kind = server.kind;
   }
   try {
-    return await drive(url, tokens, kind);
+    return await drive(urls, tokens, kind, server?.pids ?? []);
   } finally {
     await server?.stop();
   }
@@ -109,7 +113,13 @@ interface Tally {
   failures: Map<string, number>;
 }
 
-async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' | 'remote'): Promise<number> {
+async function drive(
+  urls: string[],
+  tokens: string[],
+  kind: 'postgres' | 'pglite' | 'remote',
+  pids: readonly number[],
+): Promise<number> {
+  const url = urls[0]!;
   const world = await readWorld(url);
   const health = (await (await fetch(`${url}/api/health`)).json()) as {
     database?: { kind?: string; postgres?: string; postgis?: string };
@@ -134,7 +144,8 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
       `${sseCount} SSE clients, ${warmupS} s warm-up + ${durationS} s`,
   );
 
-  const sse = await openSseListeners(url, sseCount);
+  // The streams are spread over the servers: with several, each server fans out every event.
+  const sse = await openSseListeners(urls, sseCount);
   const rng = createRng('atalaya-loadtest');
   const tallies: Tally[] = classes.map((cls) => ({
     cls,
@@ -145,6 +156,13 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
   }));
   const started = performance.now();
   const windowStart = started + warmupS * 1000;
+  // CPU over the measured window: the servers, this process, the machine (other work shows as the rest).
+  let cpuAtStart: CpuSnapshot | null = null;
+  let cpuAtEnd: CpuSnapshot | null = null;
+  const cpuTimers = [
+    setTimeout(() => (cpuAtStart = cpuSnapshot(pids)), warmupS * 1000),
+    setTimeout(() => (cpuAtEnd = cpuSnapshot(pids)), (warmupS + durationS) * 1000),
+  ];
   const windowEnd = windowStart + durationS * 1000;
   let readingsStored = 0;
   const runs = tallies.map((t) => {
@@ -152,7 +170,8 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
     const done = new Promise<autocannon.Result>((resolve, reject) => {
       instance = autocannon(
         {
-          url,
+          // Several URLs: autocannon spreads the connections over them (its typings only say string).
+          url: (urls.length === 1 ? url : urls) as string,
           connections: t.cls.connections,
           overallRate: t.cls.rate,
           duration: warmupS + durationS + 1,
@@ -197,6 +216,7 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
     return done;
   });
   const results = await Promise.all(runs);
+  for (const t of cpuTimers) clearTimeout(t);
   const sseEvents = sse.events();
   const sseOpen = sse.open();
   const sseFailures = sse.failures();
@@ -204,7 +224,9 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
   const status = await getJson<Record<string, unknown>>(`${url}/api/alerts/status`).catch(() => null);
 
   // ------------------------------------------------------------------ report
-  console.log(`\n# loadtest: ${durationS} s on ${kind === 'remote' ? url : kind}\n`);
+  const where =
+    kind === 'remote' ? urls.join(', ') : `${kind}, ${urls.length} server${urls.length > 1 ? 's' : ''}`;
+  console.log(`\n# loadtest: ${durationS} s on ${where}\n`);
   console.log('class        req/s     p50 ms   p99 ms   max ms   MB/s   errors');
   let errors = 0;
   const all: number[] = [];
@@ -235,6 +257,21 @@ async function drive(url: string, tokens: string[], kind: 'postgres' | 'pglite' 
   for (const f of sseFailures.slice(0, 5)) console.log(`SSE failure: ${f}`);
   errors += sseFailures.length;
   if (status) console.log(`alert service: ${JSON.stringify(status)}`);
+  if (cpuAtStart && cpuAtEnd) {
+    const c = coresUsed(cpuAtStart, cpuAtEnd);
+    const servers = c.processes.map((v) => v.toFixed(2)).join(' + ');
+    console.log(
+      `CPU (cores of ${c.cores}): machine ${c.machine.toFixed(2)}` +
+        (pids.length ? `, server${pids.length > 1 ? 's' : ''} ${servers}` : '') +
+        `, load generator ${c.self.toFixed(2)}; the rest is the database and anything else running`,
+    );
+    // What the servers did per CPU-second they got: their capacity, whatever else shared the machine.
+    const serverCores = c.processes.reduce((a, b) => a + b, 0);
+    if (serverCores > 0)
+      console.log(
+        `server efficiency: ${(overall.count / durationS / serverCores).toFixed(0)} requests per server CPU-second`,
+      );
+  }
   console.log('');
 
   // The budget is for real PostGIS; the embedded database's figures are for information.

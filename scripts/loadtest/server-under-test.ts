@@ -1,6 +1,7 @@
 /**
  * The server a load test drives: `npm run serve`'s own entry point (server/main.ts) started as a child
- * process on 127.0.0.1 against a database of its own — `<name>_loadtest` on PostgreSQL (dropped and
+ * process on 127.0.0.1 — or several, clustered on one PostgreSQL as behind a load balancer — against a
+ * database of its own — `<name>_loadtest` on PostgreSQL (dropped and
  * recreated, so each run starts from the same demo slice), a temporary directory on the embedded
  * database — with the synthetic demo slice loaded and operator tokens for the gateways.
  */
@@ -20,14 +21,15 @@ import { createToken } from '../../server/db/token-store.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface ServerUnderTest {
-  url: string;
+  /** One per server: a load balancer's backends. */
+  urls: string[];
   kind: 'postgres' | 'pglite';
   /** Operator tokens, one per gateway. */
   tokens: string[];
   /** Where the child's log lines go. */
   logFile: string;
-  /** The child's pid (to profile it). */
-  pid: number;
+  /** The servers' pids (to profile them). */
+  pids: number[];
   /** SIGTERM, then the database (or directory) the run created is removed unless `keep`. */
   stop(): Promise<void>;
 }
@@ -42,6 +44,8 @@ export interface StartOptions {
   keep?: boolean;
   /** Extra node options for the server (e.g. --cpu-prof to profile it). */
   nodeArgs?: string[];
+  /** Servers on the one database (PostgreSQL only), as behind a load balancer; default 1. */
+  servers?: number;
   say: (line: string) => void;
 }
 
@@ -101,50 +105,78 @@ export async function startServerUnderTest(options: StartOptions): Promise<Serve
     await db.close();
   }
 
-  const port = await freePort();
   const logFile = path.join(tmpdir(), `atalaya-loadtest-${process.pid}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'server/main.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        ...options.env,
-        ...env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ATALAYA_DEMO_DATA: 'true',
+  const children: ChildProcess[] = [];
+  const spawnServer = (port: number, extra: Record<string, string>) => {
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'server/main.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'warn',
+          ...options.env,
+          ...env,
+          ...extra,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ATALAYA_DEMO_DATA: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const url = `http://127.0.0.1:${port}`;
+    );
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    children.push(child);
+    return child;
+  };
   const stop = async () => {
-    await stopChild(child);
+    await Promise.all(children.map(stopChild));
     log.end();
     await cleanup();
   };
+  const servers = options.servers ?? 1;
+  if (servers > 1 && !options.databaseUrl) throw new Error('several servers need PostgreSQL (DATABASE_URL)');
+  // Several servers share the database as a cluster (server/cluster): one evaluates, the others relay.
+  const cluster: Record<string, string> = servers > 1 ? { ATALAYA_CLUSTER: 'true' } : {};
+  const urls: string[] = [];
   try {
     const t0 = Date.now();
-    say(`server: pid ${child.pid}, ${url}, log ${logFile}; loading the demo slice…`);
-    await waitFor(child, 900, async () => (await fetch(`${url}/api/health`)).ok);
+    const port = await freePort();
+    const first = spawnServer(port, cluster);
+    urls.push(`http://127.0.0.1:${port}`);
+    say(`server: pid ${first.pid}, ${urls[0]}, log ${logFile}; loading the demo slice…`);
+    await waitFor(first, 900, async () => (await fetch(`${urls[0]}/api/health`)).ok);
     say(`server: healthy after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     // Readings queue behind the alert evaluator's warm-up: the load starts once it runs.
-    await waitFor(child, 600, async () => {
-      const status = (await (await fetch(`${url}/api/alerts/status`)).json()) as { running?: boolean };
+    await waitFor(first, 600, async () => {
+      const status = (await (await fetch(`${urls[0]}/api/alerts/status`)).json()) as { running?: boolean };
       return status.running === true;
     });
     say(`server: alert evaluator running after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // The others start once the demo slice is in (they find it loaded) and follow the first.
+    for (let i = 1; i < servers; i++) {
+      const p = await freePort();
+      const child = spawnServer(p, cluster);
+      const url = `http://127.0.0.1:${p}`;
+      urls.push(url);
+      await waitFor(child, 300, async () => (await fetch(`${url}/api/health`)).ok);
+      say(`server ${i + 1}: pid ${child.pid}, ${url}, following`);
+    }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, kind: options.databaseUrl ? 'postgres' : 'pglite', tokens, logFile, pid: child.pid!, stop };
+  return {
+    urls,
+    kind: options.databaseUrl ? 'postgres' : 'pglite',
+    tokens,
+    logFile,
+    pids: children.map((c) => c.pid!),
+    stop,
+  };
 }
 
 async function waitFor(child: ChildProcess, seconds: number, ready: () => Promise<boolean>): Promise<void> {

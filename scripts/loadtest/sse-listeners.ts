@@ -16,14 +16,13 @@ export interface SseListeners {
   close(): void;
 }
 
-/** Opens `count` streams on `baseUrl` and resolves once each has its 200 answer. */
-export async function openSseListeners(baseUrl: string, count: number): Promise<SseListeners> {
+/** Opens `count` streams, spread over `baseUrls`, and resolves once each has its 200 answer. */
+export async function openSseListeners(baseUrls: readonly string[], count: number): Promise<SseListeners> {
   const failures: string[] = [];
   const events = new Array<number>(count).fill(0);
   const requests: http.ClientRequest[] = [];
   let closing = false;
   let open = 0;
-  const url = new URL('/api/alerts/stream', baseUrl);
   await Promise.all(
     Array.from(
       { length: count },
@@ -33,6 +32,7 @@ export async function openSseListeners(baseUrl: string, count: number): Promise<
             if (!closing) failures.push(`stream ${i + 1}: ${why}`);
             resolve();
           };
+          const url = new URL('/api/alerts/stream', baseUrls[i % baseUrls.length]);
           const req = http.get(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
             if (res.statusCode !== 200) {
               fail(`answered ${res.statusCode}`);

@@ -150,7 +150,8 @@ export function mapReadClasses(world: World, rate: number, connections: number):
     },
     series: (rng) => {
       const id = encodeURIComponent(pick(rng, world.thermalCameraIds));
-      const to = world.nowMs;
+      // Ranges end now, as the client's do: no two requests ask for quite the same thing.
+      const to = Date.now();
       // The map's latest-temperature reads (10 buckets over 3 h), or a chart of 6 h, 24 h or 3 days.
       if (rng.chance(0.6))
         return get(`/api/cameras/${id}/readings?from=${iso(to - 3 * HOUR_MS)}&to=${iso(to)}&maxBuckets=10`);
