@@ -33,6 +33,9 @@ import { drawStyleImage } from './style-images.js';
 import { FIT_PADDING, MAX_BOUNDS, VIEW_PRESETS, type ViewPresetId } from './view-presets.js';
 
 maplibregl.setWorkerUrl(workerUrl);
+// Start the map's workers (fetch and compile their module) while the page boots, not when the map
+// is created: on a cold load they were the last thing the first render waited for.
+maplibregl.prewarm();
 
 export interface MapController {
   map: maplibregl.Map;
