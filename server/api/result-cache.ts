@@ -8,17 +8,19 @@
 import { createHash } from 'node:crypto';
 
 export interface CachedBody {
-  body: string;
+  /** UTF-8 bytes, encoded once: sending a string would encode it again on every request. */
+  body: Buffer;
   /** Strong validator, quoted: `"<sha1 base64url>"`. */
   etag: string;
 }
 
 /** A body with its ETag. */
-export function cachedBody(body: string): CachedBody {
+export function cachedBody(text: string): CachedBody {
+  const body = Buffer.from(text, 'utf8');
   return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
-/** The size of a cached body, for ResultCache's `maxWeight`: UTF-16 code units, ~bytes of ASCII. */
+/** The size of a cached body, for ResultCache's `maxWeight`: bytes (UTF-16 code units for a string). */
 export const bodyWeight = (v: CachedBody | string): number => (typeof v === 'string' ? v : v.body).length;
 
 export interface ResultCacheOptions<T> {

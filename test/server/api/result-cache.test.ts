@@ -93,6 +93,10 @@ describe('ResultCache', () => {
 describe('cachedBody', () => {
   it('tags the body with the quoted base64url SHA-1 of its bytes', () => {
     // SHA-1("abc") = a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d (FIPS 180-2, appendix A.1), in base64url.
-    expect(cachedBody('abc')).toEqual({ body: 'abc', etag: '"qZk-NkcGgWq6PiVxeFDCbJzQ2J0"' });
+    const { body, etag } = cachedBody('abc');
+    expect(etag).toBe('"qZk-NkcGgWq6PiVxeFDCbJzQ2J0"');
+    expect(body.toString('utf8')).toBe('abc');
+    // The bytes are UTF-8: "ñ" is two.
+    expect(cachedBody('ñ').body.length).toBe(2);
   });
 });
