@@ -170,9 +170,21 @@ export class IncidentSurgeRuntime implements RuleRuntime, EvidenceSource<SurgeKe
     const count = (lo: number, hi: number) =>
       scan ? k.times.countInByScan(lo, hi) : k.times.countIn(lo, hi);
     k.count = count(windowStart, now);
+    const p = this.rule.params;
+    const phase = k.alert.state.phase;
+    // The baseline can only matter when the count could match, or when an open alert could clear
+    // against it; a quiet place's sweeps (nearly all of them) skip its B-day sum.
+    if (
+      p.rateMultiplier !== undefined &&
+      k.count <= p.countAbove &&
+      (phase === 'inactive' || phase === 'resolved')
+    ) {
+      k.alert.observe(classifyIncidentSurge(p, k.count, NaN), k.count, now, this.lifecycle, this, k, out);
+      return;
+    }
     k.baselineCount = 0;
     k.baselineDaysUsed = 0;
-    const days = this.rule.params.baselineDays ?? 0;
+    const days = p.baselineDays ?? 0;
     for (let d = 1; d <= days; d++) {
       const lo = windowStart - d * DAY_MS;
       if (lo < this.historyStartMs) break;
