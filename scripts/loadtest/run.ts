@@ -1,19 +1,20 @@
 /**
- * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--servers 1] [--url http://…[,http://…] --token atl_…]
+ * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--servers 1]
+ *                     [--url http://…[,http://…] --token atl_…] [--only tiles,ingest]
  *
  * Drives a realistic mix at Atalaya on 127.0.0.1 (issue "Trust", item 5): map reads (tiles, reference
- * layers, cameras, incident density and histogram, alerts, thermal series; scripts/loadtest/traffic-mix.ts),
- * thermal readings from one gateway per regional center at the national rate (450 readings/s), and `--sse`
- * operators following the alert stream the whole time. Each class is an autocannon instance at its share
- * of the offered rate; latencies are every response time after a warm-up, throughput counts the
- * responses in the measured window.
+ * layers, cameras, incident density and histogram, alerts, thermal series; traffic-mix.ts), thermal
+ * readings from one gateway per regional center at the national rate (450 readings/s), and `--sse`
+ * operators following the alert stream the whole time. Each class is an autocannon instance at its
+ * share of the offered rate; latencies are every response time after a warm-up, throughput counts
+ * the responses in the measured window.
  *
  * Without --url it starts server/main.ts on a fresh database with the demo slice: PostgreSQL/PostGIS
- * with DATABASE_URL (the budget applies: ≥ 1,000 req/s mixed, p99 < 250 ms overall and per class, no
- * errors), the embedded database otherwise (figures are INFO). Bounded: --duration seconds after a
- * --warmup, and at most --max-requests requests. Exit code 1 on any error, or a missed budget on
- * PostgreSQL. `--servers 2` runs two servers clustered on the one PostgreSQL (ATALAYA_CLUSTER) and spreads
- * the connections over them, as a load balancer in front of stateless servers would.
+ * with DATABASE_URL — the budget applies: ≥ 1,000 req/s mixed, p99 < 250 ms overall and per class, no
+ * errors — or the embedded database, whose figures (and requests timing out) are INFO. Bounded:
+ * --duration seconds after a --warmup, and at most --max-requests requests. Exit code 1 on any error,
+ * or a missed budget on PostgreSQL. `--servers 2` runs two servers clustered on the one PostgreSQL
+ * (ATALAYA_CLUSTER) and spreads the connections over them, as a load balancer would.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -215,7 +216,7 @@ async function drive(
     });
     return done;
   });
-  const results = await Promise.all(runs);
+  await Promise.all(runs);
   for (const t of cpuTimers) clearTimeout(t);
   const sseEvents = sse.events();
   const sseOpen = sse.open();
@@ -229,11 +230,14 @@ async function drive(
   console.log(`\n# loadtest: ${durationS} s on ${where}\n`);
   console.log('class        req/s     p50 ms   p99 ms   max ms   MB/s   errors');
   let errors = 0;
+  let timeouts = 0;
   const all: number[] = [];
-  for (const [i, t] of tallies.entries()) {
+  for (const t of tallies) {
     const s = summarize(t.times);
     const bad = [...t.statuses].filter(([code]) => code < 200 || code >= 300).reduce((n, [, c]) => n + c, 0);
-    const failed = [...t.failures.values()].reduce((n, c) => n + c, 0) + results[i]!.timeouts;
+    // autocannon reports a timeout as a request error 'request timed out' (after 10 s).
+    const failed = [...t.failures.values()].reduce((n, c) => n + c, 0);
+    timeouts += t.failures.get('request timed out') ?? 0;
     errors += bad + failed;
     for (const x of t.times) all.push(x);
     const detail = [...t.statuses]
@@ -300,7 +304,17 @@ async function drive(
         ...(budgeted ? { budget: { value: BUDGET.p99Ms, better: 'lower' as const } } : {}),
       }) && ok;
   }
-  const errorsOk = report({ name: 'errors', value: errors, unit: '', budget: { value: 0, better: 'lower' } });
+  // The embedded database is not sized for this load: there, requests that time out are information,
+  // while wrong answers (non-2xx) and dropped streams still fail the run.
+  const counted = budgeted ? errors : errors - timeouts;
+  if (!budgeted && timeouts > 0)
+    report({ name: 'requests timed out (embedded database overloaded)', value: timeouts, unit: '' });
+  const errorsOk = report({
+    name: budgeted ? 'errors' : 'errors other than timeouts',
+    value: counted,
+    unit: '',
+    budget: { value: 0, better: 'lower' },
+  });
   return errorsOk && (ok || !budgeted) ? 0 : 1;
 }
 
