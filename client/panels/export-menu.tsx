@@ -5,7 +5,7 @@
  *
  * A disclosure button and a small popover of buttons: Tab reaches everything, the first item takes
  * the focus when it opens, the arrow keys move between items, Escape closes it and gives the focus
- * back to the button.
+ * back to the button, a press outside closes it.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -75,6 +75,16 @@ export function ExportMenu({ language, state, rt, map }: ExportMenuProps) {
 
   useEffect(() => {
     if (open) popover.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
+  }, [open]);
+  // A press anywhere else closes it, as Escape does (without taking the focus back).
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
   }, [open]);
 
   const close = () => {
@@ -163,7 +173,7 @@ export function ExportMenu({ language, state, rt, map }: ExportMenuProps) {
   ];
 
   return (
-    <div class="export-menu" data-testid="export-menu">
+    <div ref={root} class="export-menu" data-testid="export-menu">
       <button
         ref={opener}
         type="button"
