@@ -140,7 +140,7 @@ export class HistogramBrush {
     const hour = new Intl.DateTimeFormat(LOCALES[input.language], {
       hour: '2-digit',
       minute: '2-digit',
-      hour12: false,
+      hourCycle: 'h23',
     });
     this.plot
       .select<SVGGElement>('.histogram-axis')

@@ -469,7 +469,7 @@ function tickFormatter(language: Language): (d: Date) => string {
   const hour = new Intl.DateTimeFormat(LOCALES[language], {
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   });
   return (d) => (d.getHours() === 0 && d.getMinutes() === 0 ? day.format(d) : hour.format(d));
 }

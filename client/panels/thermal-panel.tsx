@@ -177,7 +177,7 @@ export function ThermalPanel({ language, volcano, range, onRange }: ThermalPanel
   const time = new Intl.DateTimeFormat(LOCALES[language], {
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   });
 
   return (

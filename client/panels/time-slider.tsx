@@ -210,7 +210,7 @@ function formatWindow(language: Language, window: TimeWindow): string {
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   });
   return `${format.format(window.from)} – ${format.format(window.to)}`;
 }
