@@ -143,7 +143,11 @@ export function App({ app, runtime, health, loader, viewFromUrl }: AppProps) {
                 reference={data}
                 onSelect={select}
                 onFlyTo={(center, zoom) =>
-                  controller?.map.easeTo({ center, zoom: Math.max(controller.map.getZoom(), zoom), duration: 600 })
+                  controller?.map.easeTo({
+                    center,
+                    zoom: Math.max(controller.map.getZoom(), zoom),
+                    duration: 600,
+                  })
                 }
               />
             ) : null}

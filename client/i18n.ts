@@ -391,7 +391,8 @@ const es = {
   'planner.summary.area': 'Área vista',
   'planner.summary.incidents': 'Incidentes vistos',
   'planner.summary.population': 'Población vista',
-  'planner.summary.cameras': 'Nacional (continente). Cuentan {counted} de {total} cámaras (en línea y con relieve).',
+  'planner.summary.cameras':
+    'Nacional (continente). Cuentan {counted} de {total} cámaras (en línea y con relieve).',
   'planner.summary.scenario': 'Con el escenario aplicado.',
   'planner.level': 'Nivel de la tabla',
   'planner.level.provinces': 'Provincias',
@@ -456,7 +457,8 @@ const es = {
   'planner.siting.drawn': 'Sitios dibujados: {count}',
   'planner.siting.pointLabel': 'punto {n}',
   'planner.siting.exact': 'Comparar con el óptimo exacto (HiGHS; solo zonas pequeñas)',
-  'planner.siting.problem.viewTooLarge': 'La vista es demasiado grande (máx. 4 grados²): acerque el mapa o elija una zona.',
+  'planner.siting.problem.viewTooLarge':
+    'La vista es demasiado grande (máx. 4 grados²): acerque el mapa o elija una zona.',
   'planner.siting.problem.noView': 'Espere a que cargue el mapa.',
   'planner.siting.problem.noPoints': 'Dibuje al menos un sitio candidato en el mapa.',
   'planner.siting.problem.budget': 'Indique un presupuesto mayor que cero (cámaras: número entero).',
@@ -472,7 +474,8 @@ const es = {
   'planner.siting.gap': 'Voraz frente al óptimo exacto: {gap} por debajo (óptimo {optimum} {unit}).',
   'planner.siting.gapUnproven':
     'Voraz frente a la mejor solución hallada: {gap} por debajo ({optimum} {unit}; óptimo no demostrado en el tiempo límite).',
-  'planner.siting.tableCaption': 'Sitios propuestos por orden: costo, ganancia marginal y cobertura acumulada',
+  'planner.siting.tableCaption':
+    'Sitios propuestos por orden: costo, ganancia marginal y cobertura acumulada',
   'planner.siting.col.site': 'Sitio',
   'planner.siting.col.cost': 'Costo',
   'planner.siting.col.gain': 'Gana',
@@ -513,8 +516,10 @@ const es = {
   'planner.scenario.notSaved': 'Nada de esto se guarda en el inventario de cámaras: es solo un escenario.',
   'planner.banner.tag': 'Escenario',
   'planner.banner.text': 'Cambios: {count} · no guardado',
-  'planner.marker.added': 'Cámara del escenario {id}: arrastre o use las flechas para moverla, Supr para quitarla',
-  'planner.marker.moved': 'Cámara {id} movida en el escenario: arrastre o use las flechas, Supr para devolverla',
+  'planner.marker.added':
+    'Cámara del escenario {id}: arrastre o use las flechas para moverla, Supr para quitarla',
+  'planner.marker.moved':
+    'Cámara {id} movida en el escenario: arrastre o use las flechas, Supr para devolverla',
   'planner.marker.removed': 'Cámara {id} quitada en el escenario: clic para devolverla',
   // Region choropleth, exports (client/panels/layer-legend.tsx, export-menu.tsx, map/map-snapshot.ts)
   'regions.measure.label': 'Colorear las regiones por',
@@ -945,7 +950,8 @@ const en: Record<MessageKey, string> = {
   'planner.summary.area': 'Area seen',
   'planner.summary.incidents': 'Incidents seen',
   'planner.summary.population': 'Population seen',
-  'planner.summary.cameras': 'National (mainland). {counted} of {total} cameras count (online, with terrain).',
+  'planner.summary.cameras':
+    'National (mainland). {counted} of {total} cameras count (online, with terrain).',
   'planner.summary.scenario': 'With the scenario applied.',
   'planner.level': 'Table level',
   'planner.level.provinces': 'Provinces',
@@ -1010,7 +1016,8 @@ const en: Record<MessageKey, string> = {
   'planner.siting.drawn': 'Sites drawn: {count}',
   'planner.siting.pointLabel': 'point {n}',
   'planner.siting.exact': 'Compare with the exact optimum (HiGHS; small areas only)',
-  'planner.siting.problem.viewTooLarge': 'The view is too large (at most 4 square degrees): zoom in or pick an area.',
+  'planner.siting.problem.viewTooLarge':
+    'The view is too large (at most 4 square degrees): zoom in or pick an area.',
   'planner.siting.problem.noView': 'Wait for the map to load.',
   'planner.siting.problem.noPoints': 'Draw at least one candidate site on the map.',
   'planner.siting.problem.budget': 'Give a budget above zero (cameras: a whole number).',
@@ -1068,7 +1075,8 @@ const en: Record<MessageKey, string> = {
   'planner.banner.tag': 'Scenario',
   'planner.banner.text': 'Changes: {count} · not saved',
   'planner.marker.added': 'Scenario camera {id}: drag or use the arrow keys to move it, Delete to remove it',
-  'planner.marker.moved': 'Camera {id} moved in the scenario: drag or use the arrow keys, Delete to put it back',
+  'planner.marker.moved':
+    'Camera {id} moved in the scenario: drag or use the arrow keys, Delete to put it back',
   'planner.marker.removed': 'Camera {id} removed in the scenario: click to put it back',
   // Region choropleth, exports (client/panels/layer-legend.tsx, export-menu.tsx, map/map-snapshot.ts)
   'regions.measure.label': 'Colour the regions by',

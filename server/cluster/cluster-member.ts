@@ -9,7 +9,7 @@ import type { AlertService } from '../alerts/alert-service.js';
 import type { Database } from '../db/database.js';
 import { eventsAfter } from '../db/alert-store.js';
 import type { Logger } from '../logger.js';
-import type { ClusterLink} from './cluster-link.js';
+import type { ClusterLink } from './cluster-link.js';
 import { EVENTS_CHANNEL, INGEST_CHANNEL, notify, RULES_CHANNEL } from './cluster-link.js';
 import { parseRelayPayload, relayPayloads } from './relay-payloads.js';
 
