@@ -3,10 +3,11 @@
  * paged with a cursor; `?format=csv` or `?format=ndjson` exports every matching record, streamed in
  * pages so an export of millions of rows never sits in memory.
  */
-import type { Response } from 'express';
 import { queryAudit, type AuditFilter, type AuditRecord } from '../db/audit-store.js';
 import type { Database } from '../db/database.js';
 import { ValidationError } from '../errors.js';
+import { csvRow, safeCsvField } from '../csv-format.js';
+import { writeChunk } from './stream-write.js';
 import type { ApiRoutes } from './route-registry.js';
 import { Instant, z } from './schemas.js';
 
@@ -84,50 +85,23 @@ function entryDto(r: AuditRecord): z.infer<typeof AuditEntrySchema> {
   return { ...r, at: r.at.toISOString() };
 }
 
-/**
- * One CSV field (RFC 4180 quoting). A field a spreadsheet would run as a formula (leading = + - @,
- * tab or carriage return) is prefixed with an apostrophe, as OWASP advises for CSV exports: the log
- * holds text that callers wrote.
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csvRow(r: AuditRecord): string {
+function csvOf(r: AuditRecord): string {
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  return `${[
-    r.id,
-    r.at.toISOString(),
-    r.actor,
-    r.action,
-    r.entity,
-    r.entityId,
-    r.requestId,
-    json(r.before),
-    json(r.after),
-  ]
-    .map(csvField)
-    .join(',')}\r\n`;
-}
-
-/** Writes `chunk`, waiting for the socket to drain when it is full; false once the caller has gone. */
-async function write(res: Response, chunk: string): Promise<boolean> {
-  if (res.destroyed) return false;
-  if (!res.write(chunk)) {
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
-  }
-  return !res.destroyed;
+  // The log holds text that callers wrote: every text cell is made spreadsheet-safe.
+  return csvRow(
+    [
+      r.id,
+      r.at.toISOString(),
+      r.actor,
+      r.action,
+      r.entity,
+      r.entityId,
+      r.requestId,
+      json(r.before),
+      json(r.after),
+    ],
+    safeCsvField,
+  );
 }
 
 /** GET /api/audit (admins: `audit.read`). */
@@ -200,10 +174,10 @@ export function addAuditRoutes(api: ApiRoutes, db: Database): void {
       res
         .type(csv ? 'text/csv' : 'application/x-ndjson')
         .set('Content-Disposition', `attachment; filename="atalaya-audit.${csv ? 'csv' : 'ndjson'}"`);
-      if (csv && !(await write(res, `${CSV_COLUMNS.join(',')}\r\n`))) return;
+      if (csv && !(await writeChunk(res, `${CSV_COLUMNS.join(',')}\r\n`))) return;
       while (rows.length > 0) {
-        const text = rows.map((r) => (csv ? csvRow(r) : `${JSON.stringify(entryDto(r))}\n`)).join('');
-        if (!(await write(res, text))) return;
+        const text = rows.map((r) => (csv ? csvOf(r) : `${JSON.stringify(entryDto(r))}\n`)).join('');
+        if (!(await writeChunk(res, text))) return;
         remaining -= rows.length;
         if (rows.length < EXPORT_PAGE || remaining <= 0) break;
         rows = await queryAudit(db, filter, Math.min(EXPORT_PAGE, remaining), rows[rows.length - 1]!.id);

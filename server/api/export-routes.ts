@@ -3,12 +3,12 @@
  * filter) as CSV in the import format or as GeoJSON, streamed page by page so that a year of a million
  * incidents never sits in memory, as a download.
  */
-import type { Response } from 'express';
 import type { Database } from '../db/database.js';
 import { incidentExportPage, type IncidentExportRow } from '../db/network-queries.js';
 import { INCIDENT_CATEGORIES } from '../domain/types.js';
 import { ValidationError } from '../errors.js';
-import { csvRow, spreadsheetSafe } from './csv-format.js';
+import { csvRow, spreadsheetSafe } from '../csv-format.js';
+import { writeChunk } from './stream-write.js';
 import type { ApiRoutes } from './route-registry.js';
 import { BBoxParam, Instant, csvEnum, z } from './schemas.js';
 
@@ -63,11 +63,6 @@ function featureOf(r: IncidentExportRow): string {
   });
 }
 
-/** Writes and waits for the socket to drain when it is full, so a slow client slows the export. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-}
-
 export function addExportRoutes(api: ApiRoutes, db: Database): void {
   api.add({
     method: 'get',
@@ -82,7 +77,7 @@ export function addExportRoutes(api: ApiRoutes, db: Database): void {
         content: { 'text/csv': { schema: z.string() }, 'application/geo+json': { schema: z.object({}) } },
       },
     },
-    handler: async ({ query }, req, res) => {
+    handler: async ({ query }, _req, res) => {
       if (query.from && query.to && query.to.getTime() <= query.from.getTime()) {
         throw new ValidationError('Invalid query parameters: to', [
           { field: 'to', message: 'must be after from' },
@@ -107,9 +102,14 @@ export function addExportRoutes(api: ApiRoutes, db: Database): void {
           `attachment; filename="atalaya-incidents-${stamp}.${csv ? 'csv' : 'geojson'}"`,
         )
         .set('Cache-Control', 'no-store');
-      let aborted = false;
-      req.on('close', () => (aborted = !res.writableFinished));
-      await write(res, csv ? csvRow(INCIDENT_CSV_COLUMNS) : '{"type":"FeatureCollection","features":[');
+      if (
+        !(await writeChunk(
+          res,
+          csv ? csvRow(INCIDENT_CSV_COLUMNS) : '{"type":"FeatureCollection","features":[',
+        ))
+      ) {
+        return;
+      }
       let first = true;
       for (;;) {
         let chunk = '';
@@ -117,9 +117,9 @@ export function addExportRoutes(api: ApiRoutes, db: Database): void {
           chunk += csv ? csvOf(r) : `${first ? '' : ','}${featureOf(r)}`;
           first = false;
         }
-        if (chunk) await write(res, chunk);
+        if (chunk && !(await writeChunk(res, chunk))) return; // the caller has gone
         const last = page[page.length - 1];
-        if (page.length < PAGE || !last || aborted) break;
+        if (page.length < PAGE || !last) break;
         page = await incidentExportPage(db, {
           ...filter,
           after: { t: last.occurred_at.toISOString(), id: last.id },

@@ -5,6 +5,7 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
 import type { CellRect, CoverageGrid } from './coverage-grid.js';
 import { ownerOf, shadowSpans } from './coverage-grid.js';
+import { csvRow } from '../csv-format.js';
 import { windowGeoTransform } from './dem-raster.js';
 import { DORI_CLASSES } from './dori.js';
 import type { RasterToEncode } from './geotiff-encode.js';
@@ -270,12 +271,7 @@ export const DORI_BAND_VALUES = DORI_CLASSES.map((name, value) => ({ value, name
  * an empty field; lines end CRLF.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const field = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map((r) => csvRow(r)).join('');
 }
 
 function round(v: number, digits: number): number {

@@ -10,7 +10,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvField } from '../../../server/api/audit-routes.js';
+import { safeCsvField as csvField } from '../../../server/csv-format.js';
 import type { Database } from '../../../server/db/database.js';
 import { createToken } from '../../../server/db/token-store.js';
 import { testDatabase } from '../../setup/test-database.js';
