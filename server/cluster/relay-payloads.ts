@@ -20,22 +20,23 @@ export interface RelayMessage {
 export function relayPayloads(records: Committed, kind: IngestKind, maxBytes = MAX_PAYLOAD_BYTES): string[] {
   const head = `{"kind":${JSON.stringify(kind)},"records":[`;
   const tail = ']}';
+  const base = Buffer.byteLength(head) + Buffer.byteLength(tail);
   const out: string[] = [];
   let parts: string[] = [];
-  let bytes = Buffer.byteLength(head) + Buffer.byteLength(tail);
-  const base = bytes;
+  let bytes = base;
   for (const record of records) {
     const json = JSON.stringify(record);
-    const size = Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
-    if (base + Buffer.byteLength(json) > maxBytes) {
-      throw new RangeError(`one ${kind} record is ${Buffer.byteLength(json)} bytes, over ${maxBytes - base}`);
+    const size = Buffer.byteLength(json);
+    if (base + size > maxBytes) {
+      throw new RangeError(`one ${kind} record is ${size} bytes, over ${maxBytes - base}`);
     }
-    if (bytes + size > maxBytes) {
+    // A record after the first costs its comma too.
+    if (parts.length > 0 && bytes + 1 + size > maxBytes) {
       out.push(head + parts.join(',') + tail);
       parts = [];
       bytes = base;
     }
-    bytes += Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
+    bytes += size + (parts.length > 0 ? 1 : 0);
     parts.push(json);
   }
   if (parts.length > 0) out.push(head + parts.join(',') + tail);
