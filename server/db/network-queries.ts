@@ -142,9 +142,9 @@ export interface IncidentPage {
   next: { t: string; id: number } | null;
 }
 
-/** The incidents filter as SQL conditions on `incidents i` and their parameters; `p` adds more. */
+/** The incidents filter (and the keyset cursor, when given) as SQL conditions on `incidents i` and their parameters; `p` adds more. */
 export function incidentWhere(
-  filter: Pick<IncidentFilter, 'bbox' | 'from' | 'to'> & { category?: readonly string[] },
+  filter: Pick<IncidentFilter, 'bbox' | 'from' | 'to' | 'after'> & { category?: readonly string[] },
 ) {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -159,14 +159,14 @@ export function incidentWhere(
   if (filter.from) where.push(`i.occurred_at >= ${p(filter.from.toISOString())}`);
   if (filter.to) where.push(`i.occurred_at < ${p(filter.to.toISOString())}`);
   if (filter.category?.length) where.push(`i.category = ANY(${p(filter.category)}::text[])`);
+  if (filter.after)
+    where.push(`(i.occurred_at, i.id) > (${p(filter.after.t)}::timestamptz, ${p(filter.after.id)})`);
   return { where, params, p };
 }
 
 /** Incidents in time order as a GeoJSON FeatureCollection, one page at a time. */
 export async function incidentPage(db: Queryable, filter: IncidentFilter): Promise<IncidentPage> {
   const { where, params, p } = incidentWhere(filter);
-  if (filter.after)
-    where.push(`(i.occurred_at, i.id) > (${p(filter.after.t)}::timestamptz, ${p(filter.after.id)})`);
   const rows = await db.query<{ id: number; t: Date; f: string }>(
     `SELECT i.id, i.occurred_at AS t, json_build_object('type', 'Feature', 'id', i.external_id,
         'geometry', ST_AsGeoJSON(i.geom, 6)::json,
@@ -205,8 +205,6 @@ export async function incidentExportPage(
   filter: IncidentFilter,
 ): Promise<IncidentExportRow[]> {
   const { where, params, p } = incidentWhere(filter);
-  if (filter.after)
-    where.push(`(i.occurred_at, i.id) > (${p(filter.after.t)}::timestamptz, ${p(filter.after.id)})`);
   return db.query<IncidentExportRow>(
     `SELECT i.id, i.external_id, i.category, i.priority, i.occurred_at,
             round(ST_X(i.geom)::numeric, 6)::float8 AS lon, round(ST_Y(i.geom)::numeric, 6)::float8 AS lat,
