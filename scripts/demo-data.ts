@@ -6,11 +6,12 @@
  * 4,500 cameras, the last 30 days of incidents and 3 days of readings. --full loads a year of
  * incidents (~1M) and 30 days of one-minute readings from every thermal camera.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { migrate } from '../server/db/migrate.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { demoElevation, loadDemoData } from '../server/seed/load-demo.js';
+import { loadDemoData } from '../server/seed/load-demo.js';
 import { loadReferenceData } from '../server/seed/load-reference.js';
 
 function usage(message: string): never {
@@ -33,13 +34,12 @@ const db = await openDatabase(config).catch((error: unknown) => usage((error as 
 try {
   await migrate(db);
   await loadReferenceData(db, config.referenceDir);
-  const dem = demoElevation('var/dem');
   const r = await loadDemoData(db, config.referenceDir, {
     size: values.full ? 'full' : 'slice',
     endMs,
     ...(seed === undefined ? {} : { seed }),
-    ...(dem ? { elevationAt: dem.elevationAt } : {}),
-  }).finally(() => dem?.close());
+    demRoot: path.resolve(import.meta.dirname, '..', 'var', 'dem'),
+  });
   console.log(
     `Loaded the SYNTHETIC demo ${r.size} (seed ${r.seed}, ending ${r.endAt}): ${r.cameras.toLocaleString('en-US')} cameras, ` +
       `${r.incidents.toLocaleString('en-US')} incidents, ${r.readings.toLocaleString('en-US')} thermal readings ` +

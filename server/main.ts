@@ -17,11 +17,13 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
-import { demoElevation, demoLoaded, loadDemoData } from './seed/load-demo.js';
+import { demoLoaded, loadDemoData } from './seed/load-demo.js';
 import { loadReferenceData } from './seed/load-reference.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, runRetention } from './retention/retention-job.js';
 
 const config = loadConfig();
+/** The DEM stores npm run build-terrain writes: terrain for coverage, and for the demo's volcano cameras. */
+const demRoot = path.resolve(import.meta.dirname, '..', 'var', 'dem');
 const log = createLogger(config.logLevel);
 
 async function main(): Promise<void> {
@@ -34,12 +36,7 @@ async function main(): Promise<void> {
   if (counts) log.info(counts, 'reference data loaded');
   // A first start shows Atalaya working: the small synthetic slice, unless turned off.
   if (config.demoData && !(await demoLoaded(db))) {
-    const dem = demoElevation('var/dem');
-    const demo = await loadDemoData(db, config.referenceDir, {
-      size: 'slice',
-      endMs: Date.now(),
-      ...(dem ? { elevationAt: dem.elevationAt } : {}),
-    }).finally(() => dem?.close());
+    const demo = await loadDemoData(db, config.referenceDir, { size: 'slice', endMs: Date.now(), demRoot });
     log.info(demo, 'synthetic demo slice loaded (npm run demo-data -- --full for a year of incidents)');
   }
 
@@ -96,7 +93,7 @@ async function main(): Promise<void> {
   }
 
   const coverage = createCoverageService(db, {
-    demRoot: path.resolve(import.meta.dirname, '..', 'var', 'dem'),
+    demRoot,
     log,
   });
 

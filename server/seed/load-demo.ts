@@ -53,10 +53,10 @@ export async function loadDemoData(
     endMs: number;
     seed?: number | string;
     /**
-     * Ground height (m) at a point from the DEM, so the thermal cameras are tilted at their summit from
-     * the real ground they stand on (`demoElevation` opens var/dem); without it, an assumed flank slope.
+     * DEM stores (npm run build-terrain, var/dem): when there are any, the thermal cameras are sited in
+     * sight of their summit and tilted at it from the real ground; without, an assumed flank slope.
      */
-    elevationAt?: (lon: number, lat: number) => number | null;
+    demRoot?: string;
   },
 ): Promise<DemoLoadResult> {
   const t0 = performance.now();
@@ -65,11 +65,17 @@ export async function loadDemoData(
   ) as ProvinceCollection;
   const volcanoes = parseVolcanoes(await readFile(path.join(dataDir, 'volcanoes.csv'), 'utf8'));
   const plan = demoDataPlan(options.size, options.endMs, options.seed);
-  const data = generateDemoData(plan, {
-    provinces,
-    volcanoes,
-    ...(options.elevationAt ? { elevationAt: options.elevationAt } : {}),
-  });
+  const dem = options.demRoot ? demoElevation(options.demRoot) : undefined;
+  let data: ReturnType<typeof generateDemoData>;
+  try {
+    data = generateDemoData(plan, {
+      provinces,
+      volcanoes,
+      ...(dem ? { elevationAt: dem.elevationAt } : {}),
+    });
+  } finally {
+    dem?.close();
+  }
   const t1 = performance.now();
 
   await db.transaction(async (tx) => {
@@ -132,7 +138,7 @@ export async function loadDemoData(
  * Ground heights from the DEM stores under `demRoot` (npm run build-terrain), or undefined when there are
  * none yet; `close` releases the stores once the demo set is generated.
  */
-export function demoElevation(
+function demoElevation(
   demRoot: string,
 ): { elevationAt: (lon: number, lat: number) => number | null; close: () => void } | undefined {
   if (listDemStores(demRoot).length === 0) return undefined;
