@@ -33,10 +33,10 @@ import { encodePngRgb } from '../server/terrain/png-encode.js';
 import { closeTerrain, openTerrain } from '../server/terrain/terrain.js';
 import type { TerrainTilePlan } from '../server/terrain/terrain-tiles.js';
 import { buildTerrainTiles, planTerrainTiles } from '../server/terrain/terrain-tiles.js';
-import { encodeTerrarium } from '../server/terrain/terrarium.js';
+import { encodeTerrarium, TILE_HEIGHT_STEP_M } from '../server/terrain/terrarium.js';
 
 /** Bumped whenever the tiles a given input produces change, so that old pyramids are rebuilt. */
-export const TERRAIN_BUILDER_VERSION = 1;
+export const TERRAIN_BUILDER_VERSION = 2;
 export const DEFAULT_TILE_URL = '/tiles/terrain/{z}/{x}/{y}.png';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -184,7 +184,7 @@ export async function buildTerrain(options: BuildTerrainOptions = {}): Promise<B
     const perZoom: Record<number, { tiles: number; bytes: number }> = {};
     let bytes = 0;
     const tiles = buildTerrainTiles(terrain, plan, ({ z, x, y, heights }) => {
-      const png = encodePngRgb(plan.tileSize, plan.tileSize, encodeTerrarium(heights));
+      const png = encodePngRgb(plan.tileSize, plan.tileSize, encodeTerrarium(heights, TILE_HEIGHT_STEP_M));
       const dir = path.join(tmpDir, String(z), String(x));
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, `${y}.png`), png);
@@ -236,7 +236,7 @@ function makeTileJson(
     tilejson: '3.0.0',
     name: 'Atalaya terrain',
     description:
-      'Terrarium-encoded elevation (height = R·256 + G + B/256 − 32768 m), bilinear from SRTM: 3″ corridor to its native zoom, 9″ mainland elsewhere; sea and no-data 0 m. No DEM for the Galápagos: no tiles there.',
+      'Terrarium-encoded elevation (height = R·256 + G + B/256 − 32768 m), in 0.25 m steps, bilinear from SRTM: 3″ corridor to its native zoom, 9″ mainland elsewhere; sea and no-data 0 m. No DEM for the Galápagos: no tiles there.',
     version: `${TERRAIN_BUILDER_VERSION}.0.0`,
     // A store imported without --attribution credits no one rather than a guessed source.
     attribution: credits.join('; '),

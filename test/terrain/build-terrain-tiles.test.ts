@@ -48,8 +48,13 @@ describe('buildTerrain', () => {
     expect([png.width, png.height, png.channels]).toEqual([256, 256, 3]);
     const d = png.data as Uint8Array;
     let top = -Infinity;
-    for (let k = 0; k < d.length; k += 3)
+    const blues = new Set<number>();
+    for (let k = 0; k < d.length; k += 3) {
       top = Math.max(top, d[k]! * 256 + d[k + 1]! + d[k + 2]! / 256 - 32768);
+      blues.add(d[k + 2]!);
+    }
+    // Heights in quarter metres: the blue byte holds 0, ¼, ½ or ¾ m.
+    expect([...blues].sort((a, b) => a - b)).toEqual([0, 64, 128, 192]);
     expect(top).toBeGreaterThan(5000);
     expect(top).toBeLessThan(6000);
     expect(existsSync(path.join(outDir, '12'))).toBe(false);
