@@ -79,13 +79,12 @@ interface FastPathSpec<T> {
  * New rows — the common case — are COPYed straight into the table inside a savepoint. A chunk
  * that repeats a stored key is rolled back to the savepoint and COPYed into the staging table
  * instead, to be merged with ON CONFLICT DO NOTHING and counted as unchanged or conflicting.
+ * The staging table is made ready only when a repeat comes: a gateway's batch of new readings
+ * costs no round trip for it (and no TRUNCATE, which swaps the table's files on every call).
  */
 async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<StagedBatch<T>> {
   const staging = `staging_${spec.table}`;
-  await tx.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-  );
-  await tx.exec(`TRUNCATE ${staging}`);
+  let stagingReady = false;
   const counts = empty();
   let staged = 0;
   return {
@@ -103,6 +102,15 @@ async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<S
         if (!(error instanceof IntegrityConstraintError) || error.constraint !== spec.keyConstraint)
           throw error;
         await tx.exec('ROLLBACK TO SAVEPOINT atalaya_direct_copy');
+        if (!stagingReady) {
+          // Temporary tables live as long as the pooled connection; ON COMMIT DELETE ROWS empties
+          // this one at every commit, and DELETE covers a batch that a failed one left behind.
+          await tx.exec(
+            `CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+          );
+          await tx.exec(`DELETE FROM ${staging}`);
+          stagingReady = true;
+        }
         await tx.copyFromCsv(staging, spec.columns, csv());
         staged += rows.length;
       }
