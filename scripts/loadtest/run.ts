@@ -23,6 +23,7 @@ import autocannon from 'autocannon';
 import { createRng } from '../../server/demo/random.js';
 import { report } from '../bench/report.js';
 import { coresUsed, cpuSnapshot, type CpuSnapshot } from './cpu-usage.js';
+import { scrapeEventLoopLag } from './event-loop-lag.js';
 import { summarize } from './latency-summary.js';
 import { openSseListeners } from './sse-listeners.js';
 import { startServerUnderTest, type ServerUnderTest } from './server-under-test.js';
@@ -161,7 +162,11 @@ async function drive(
   let cpuAtStart: CpuSnapshot | null = null;
   let cpuAtEnd: CpuSnapshot | null = null;
   const cpuTimers = [
-    setTimeout(() => (cpuAtStart = cpuSnapshot(pids)), warmupS * 1000),
+    setTimeout(() => {
+      cpuAtStart = cpuSnapshot(pids);
+      // Resets the servers' event-loop delay histograms: the closing scrape covers the window.
+      for (const u of urls) void scrapeEventLoopLag(u);
+    }, warmupS * 1000),
     setTimeout(() => (cpuAtEnd = cpuSnapshot(pids)), (warmupS + durationS) * 1000),
   ];
   const windowEnd = windowStart + durationS * 1000;
@@ -218,6 +223,7 @@ async function drive(
   });
   await Promise.all(runs);
   for (const t of cpuTimers) clearTimeout(t);
+  const lags = await Promise.all(urls.map((u) => scrapeEventLoopLag(u)));
   const sseEvents = sse.events();
   const sseOpen = sse.open();
   const sseFailures = sse.failures();
@@ -261,6 +267,13 @@ async function drive(
   for (const f of sseFailures.slice(0, 5)) console.log(`SSE failure: ${f}`);
   errors += sseFailures.length;
   if (status) console.log(`alert service: ${JSON.stringify(status)}`);
+  lags.forEach((lag, i) => {
+    if (lag)
+      console.log(
+        `event-loop delay${urls.length > 1 ? ` (server ${i + 1})` : ''}: p50 ${lag.p50Ms.toFixed(1)} ms, ` +
+          `p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms`,
+      );
+  });
   if (cpuAtStart && cpuAtEnd) {
     const c = coresUsed(cpuAtStart, cpuAtEnd);
     const servers = c.processes.map((v) => v.toFixed(2)).join(' + ');
