@@ -1,22 +1,23 @@
 /**
  * GET /api/incidents/density and GET /api/incidents/histogram: incident aggregates for the map's
- * hexagon layer and its time slider (server/db/density-queries.ts computes them).
+ * hexagon layer and its time slider, computed from the in-memory copy of the incidents
+ * (server/incidents/incident-snapshot.ts, incident-columns.ts): a request costs the database one
+ * primary-key lookup (the incidents' data version) and the server a pass over typed arrays.
  *
- * Results are cached by query and by the newest incident id: incidents are only inserted (the demo
- * loader replaces its rows wholesale, with new ids), so a new incident changes the key and nothing
- * stale is served; entries also expire after CACHE_TTL_MS in case rows are deleted by hand.
+ * Results are cached by query and by the data version the copy is at, which moves with every
+ * committed insert, update, delete or truncate of incidents, so nothing stale is served.
  */
 import type { Database } from '../db/database.js';
+import { INCIDENT_CATEGORIES } from '../domain/types.js';
+import { ValidationError } from '../errors.js';
 import {
   MAX_DENSITY_RES,
   MIN_DENSITY_RES,
-  incidentDensity,
-  incidentHistogram,
-  incidentsVersion,
+  densityOf,
+  histogramOf,
   type IncidentAggregateFilter,
-} from '../db/density-queries.js';
-import { INCIDENT_CATEGORIES } from '../domain/types.js';
-import { ValidationError } from '../errors.js';
+} from '../incidents/incident-columns.js';
+import { incidentSnapshot } from '../incidents/incident-snapshot.js';
 import { ResultCache } from './result-cache.js';
 import type { ApiRoutes } from './route-registry.js';
 import { BBoxParam, Instant, csvEnum, z } from './schemas.js';
@@ -95,6 +96,7 @@ const HistogramResponse = z
 /** GET /api/incidents/density and /api/incidents/histogram. */
 export function addDensityRoutes(api: ApiRoutes, db: Database): void {
   const cache = new ResultCache<string>({ capacity: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
+  const incidents = incidentSnapshot(db);
 
   api.add({
     method: 'get',
@@ -109,9 +111,10 @@ export function addDensityRoutes(api: ApiRoutes, db: Database): void {
     handler: async ({ query }, _req, res) => {
       checkRange(query.from, query.to);
       const filter = filterOf(query);
-      const key = `density|${query.res}|${keyOf(filter)}|${await incidentsVersion(db)}`;
+      const { version, columns } = await incidents.current();
+      const key = `density|${query.res}|${keyOf(filter)}|${version}`;
       const body = await cache.get(key, async () => {
-        const density = await incidentDensity(db, filter, query.res);
+        const density = densityOf(columns, filter, query.res);
         return JSON.stringify({
           res: density.res,
           from: query.from?.toISOString() ?? null,
@@ -149,11 +152,10 @@ export function addDensityRoutes(api: ApiRoutes, db: Database): void {
         ]);
       }
       const filter = filterOf(query);
-      const key = `histogram|${query.bucket}|${keyOf(filter)}|${await incidentsVersion(db)}`;
+      const { version, columns } = await incidents.current();
+      const key = `histogram|${query.bucket}|${keyOf(filter)}|${version}`;
       const body = await cache.get(key, async () =>
-        JSON.stringify(
-          await incidentHistogram(db, { ...filter, from: query.from, to: query.to }, query.bucket),
-        ),
+        JSON.stringify(histogramOf(columns, { ...filter, from: query.from, to: query.to }, query.bucket)),
       );
       res.type('application/json').send(body);
     },

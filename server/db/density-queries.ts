@@ -1,53 +1,36 @@
 /**
- * Incident aggregates for the map: counts per H3 cell (hexagon density) and counts per time bucket
- * (the histogram behind the time slider). The map never receives single incidents here, so a
- * million of them cost the browser no more than the cells and buckets they fall in.
+ * Incident aggregates for the map, read from the database: counts per H3 cell (hexagon density) and
+ * counts per time bucket (the histogram behind the time slider). The routes now answer from the
+ * in-memory columns of server/incidents/ (incident-columns.ts), which give the same answers without
+ * reading the incidents on each request; these SQL versions stay as the reference the columns are
+ * tested against and the baseline `npm run bench` measures them against (incident-density-bench.ts).
  *
  * H3 (Uber's hierarchical hexagonal grid, https://h3geo.org) is not in PostGIS, so the cells are
  * computed in Node with h3-js over the incident positions read from the database in chunks along
  * the (occurred_at, id) index. Cost: one row transfer plus about 2 µs of latLngToCell per incident
  * in the window (measured on this project's 2-core machine: 1,000,000 points in ~2.0 s), paid once
  * per incident and resolution — the cell is then remembered by id (incident-cell-memo.ts); the
- * demo slice (81,000 incidents in 30 days) takes ~0.3 s cold on PGlite. The routes cache results
- * (server/api/density-routes.ts), so a slider that returns to a window pays nothing.
- * The histogram is a plain GROUP BY in SQL: one index range scan, no per-row work in Node.
+ * demo slice (81,000 incidents in 30 days) takes ~0.3 s cold on PGlite. The histogram is a plain GROUP BY in SQL: one index range scan, no per-row work in Node.
  */
 import { latLngToCell } from 'h3-js';
-import type { BBox, IncidentCategory } from '../domain/types.js';
+import {
+  MAX_DENSITY_RES,
+  MIN_DENSITY_RES,
+  type DensityCell,
+  type HistogramBucket,
+  type IncidentAggregateFilter,
+  type IncidentDensity,
+  type IncidentHistogram,
+} from '../incidents/incident-columns.js';
 import type { Queryable } from './database.js';
 import { IncidentCellMemo, unpackIdPositions } from './incident-cell-memo.js';
 import { incidentWhere } from './network-queries.js';
 
-/** H3 resolutions the density endpoint serves: res 3 (cells of ~12,400 km²) to res 8 (~0.74 km²). */
-export const MIN_DENSITY_RES = 3;
-export const MAX_DENSITY_RES = 8;
+export { MAX_DENSITY_RES, MIN_DENSITY_RES };
+export type { DensityCell, HistogramBucket, IncidentAggregateFilter, IncidentDensity, IncidentHistogram };
 
 /** Rows read per round trip; bounds the memory of one density query whatever the window. */
 const CHUNK_ROWS = 200_000;
-
-export interface IncidentAggregateFilter {
-  from?: Date;
-  to?: Date;
-  category?: readonly IncidentCategory[];
-  bbox?: BBox;
-}
-
-export interface DensityCell {
-  /** H3 cell index, hexadecimal string. */
-  h3: string;
-  /** Incidents in the cell. */
-  n: number;
-}
-
-export interface IncidentDensity {
-  res: number;
-  /** Incidents counted (the sum of the cells). */
-  total: number;
-  /** How many of them are synthetic (demo or simulator data). */
-  synthetic: number;
-  /** Cells with at least one incident, most incidents first, then by index. */
-  cells: DensityCell[];
-}
 
 /**
  * Counts incidents per H3 cell at resolution `res`, positions as [lng, lat] in degrees.
@@ -158,22 +141,6 @@ export function unpackPositions(bytes: Uint8Array): { lngs: Float64Array; lats: 
   return { lngs, lats };
 }
 
-export interface HistogramBucket {
-  /** Start of the bucket, ISO 8601 UTC. */
-  t: string;
-  n: number;
-}
-
-export interface IncidentHistogram {
-  from: string;
-  to: string;
-  bucketSeconds: number;
-  total: number;
-  synthetic: number;
-  /** Every bucket of [from, to), empty ones included, in time order. */
-  buckets: HistogramBucket[];
-}
-
 /**
  * Incidents per time bucket over [from, to). Buckets are aligned to multiples of bucketSeconds
  * since 2000-01-01T00:00Z (so hours and UTC days start where one expects); the first one starts
@@ -232,8 +199,14 @@ export function fillBuckets(
   return buckets;
 }
 
-/** The id of the newest incident (0 when none): incidents are only ever inserted, so a new one changes it. */
+/**
+ * The incidents' data version (migration 007), as a string for cache keys: it moves with every
+ * committed statement that inserts, updates, deletes or truncates incidents. One primary-key lookup.
+ */
 export async function incidentsVersion(db: Queryable): Promise<string> {
-  const rows = await db.query<{ v: string | null }>('SELECT max(id)::text AS v FROM incidents');
-  return rows[0]?.v ?? '0';
+  const rows = await db.query<{ v: string }>(
+    `SELECT version::text AS v FROM data_versions WHERE name = 'incidents'`,
+  );
+  if (!rows[0]) throw new Error("data_versions has no 'incidents' row: is migration 007 applied?");
+  return rows[0].v;
 }
