@@ -19,6 +19,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../db/database.js';
+import { liveTokenIds } from '../db/token-store.js';
 import {
   actOnAlert,
   alignAlert,
@@ -95,6 +96,8 @@ export interface AlertServiceOptions {
   cameraRefreshEveryMs?: number;
   /** The sweep grid, seconds. */
   sweepIntervalSeconds?: number;
+  /** The live stream's heartbeat, ms (default 15 s); revoked tokens' streams end at the next one. */
+  streamHeartbeatMs?: number;
   /** CAP messages and webhook deliveries for each stored transition; none when absent. */
   publishing?: PublishOptions;
 }
@@ -195,7 +198,10 @@ export class AlertService {
     this.sweepIntervalSeconds = options.sweepIntervalSeconds ?? 15;
     this.rulesFile = options.rulesFile === undefined ? DEFAULT_RULES_FILE : options.rulesFile;
     this.publishing = options.publishing ?? null;
-    this.stream = new AlertStream((afterId, limit) => eventsAfter(this.db, afterId, limit));
+    this.stream = new AlertStream((afterId, limit) => eventsAfter(this.db, afterId, limit), {
+      liveTokens: (ids) => liveTokenIds(this.db, ids),
+      ...(options.streamHeartbeatMs ? { heartbeatMs: options.streamHeartbeatMs } : {}),
+    });
     this.listeners.add((events) => this.stream.publish(events));
   }
 

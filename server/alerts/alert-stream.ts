@@ -5,6 +5,10 @@
  * with the event itself under `event`. A client that reconnects with Last-Event-ID (browsers do so by
  * themselves) first gets every event it missed, from the database, then the live ones: nothing lost,
  * nothing twice. A comment line every 15 s keeps proxies from closing an idle stream.
+ *
+ * A stream opened with a token ends within one heartbeat of that token being revoked (on this server
+ * or any other on the same database): a revoked operator must not go on watching. The client's
+ * reconnection then meets the refusal and asks for sign-in.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertEventDto } from '../db/alert-store.js';
@@ -30,6 +34,8 @@ export function sseMessage(e: AlertEventDto): string {
 
 interface Client {
   res: ServerResponse;
+  /** The API token the stream was opened with, or null (public reads). */
+  tokenId: number | null;
   /** The last event id written to this client. */
   lastId: number;
   /** Live events that came while the client was being caught up; null once it is live. */
@@ -39,11 +45,25 @@ interface Client {
 /** Reads events with id > afterId in id order (the database). */
 export type EventsAfter = (afterId: number, limit: number) => Promise<AlertEventDto[]>;
 
+export interface AlertStreamOptions {
+  /** Which of these token ids are still live (not revoked); checked at every heartbeat. */
+  liveTokens?: (ids: readonly number[]) => Promise<ReadonlySet<number>>;
+  /** Heartbeat period, ms (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
+}
+
 export class AlertStream {
   private readonly clients = new Set<Client>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private checking = false;
+  private readonly heartbeatMs: number;
 
-  constructor(private readonly eventsAfter: EventsAfter) {}
+  constructor(
+    private readonly eventsAfter: EventsAfter,
+    private readonly options: AlertStreamOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  }
 
   /** Clients connected now. */
   get size(): number {
@@ -52,9 +72,14 @@ export class AlertStream {
 
   /**
    * Serves one client until it disconnects. `lastEventId`: the Last-Event-ID header (or `lastEventId`
-   * query parameter); null starts with live events only.
+   * query parameter); null starts with live events only. `tokenId`: the token the caller presented.
    */
-  async serve(req: IncomingMessage, res: ServerResponse, lastEventId: number | null): Promise<void> {
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    lastEventId: number | null,
+    tokenId: number | null = null,
+  ): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -63,7 +88,12 @@ export class AlertStream {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const client: Client = { res, lastId: lastEventId ?? 0, pending: lastEventId === null ? null : [] };
+    const client: Client = {
+      res,
+      tokenId,
+      lastId: lastEventId ?? 0,
+      pending: lastEventId === null ? null : [],
+    };
     this.clients.add(client);
     this.startHeartbeat();
     const drop = () => {
@@ -117,8 +147,32 @@ export class AlertStream {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) if (!client.res.destroyed) client.res.write(': heartbeat\n\n');
-    }, HEARTBEAT_MS);
+      void this.endRevoked();
+    }, this.heartbeatMs);
     this.heartbeat.unref();
+  }
+
+  /** Ends the streams whose token was revoked since they opened. */
+  private async endRevoked(): Promise<void> {
+    const liveTokens = this.options.liveTokens;
+    if (!liveTokens || this.checking) return;
+    const ids = [...new Set([...this.clients].flatMap((c) => (c.tokenId === null ? [] : [c.tokenId])))];
+    if (ids.length === 0) return;
+    this.checking = true;
+    try {
+      const live = await liveTokens(ids);
+      for (const client of this.clients) {
+        if (client.tokenId !== null && !live.has(client.tokenId)) {
+          this.clients.delete(client);
+          client.res.end();
+        }
+      }
+      if (this.clients.size === 0) this.stopHeartbeat();
+    } catch {
+      // The database is away: keep the streams; the next heartbeat asks again.
+    } finally {
+      this.checking = false;
+    }
   }
 
   private stopHeartbeat(): void {

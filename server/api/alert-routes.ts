@@ -220,7 +220,7 @@ export function addAlertRoutes(api: ApiRoutes, db: Database, service: AlertServi
       },
     },
     handler: async ({ query }, req, res) => {
-      await service.stream.serve(req, res, lastEventId(req, query));
+      await service.stream.serve(req, res, lastEventId(req, query), req.principal.tokenId);
     },
   });
 

@@ -39,6 +39,15 @@ export async function findToken(db: Queryable, secret: string): Promise<TokenOwn
   return current[0] ?? null;
 }
 
+/** Which of `ids` are live tokens (not revoked). */
+export async function liveTokenIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
+  const rows = await db.query<{ id: number }>(
+    'SELECT id FROM api_tokens WHERE id = ANY($1::bigint[]) AND revoked_at IS NULL',
+    [ids],
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
 export async function countTokens(db: Queryable): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM api_tokens WHERE revoked_at IS NULL',
