@@ -71,4 +71,14 @@ describe('migrations', () => {
       ]),
     );
   });
+
+  it('key thermal readings by camera and instant with the temperatures in the index, so a series is read from it alone', async () => {
+    const db = await testDatabase();
+    const [key] = await db.query<{ def: string }>(
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = 'thermal_readings_pkey'::regclass`,
+    );
+    expect(key!.def).toMatch(
+      /UNIQUE INDEX thermal_readings_pkey .*\(camera_id, ts\) INCLUDE \(max_temp_c, mean_temp_c, quality\)/,
+    );
+  });
 });
