@@ -8,9 +8,9 @@
  * H3 (Uber's hierarchical hexagonal grid, https://h3geo.org) is not in PostGIS, so the cells are
  * computed in Node with h3-js over the incident positions read from the database in chunks along
  * the (occurred_at, id) index. Cost: one row transfer plus about 2 µs of latLngToCell per incident
- * in the window (measured on this project's 2-core machine: 1,000,000 points in ~2.0 s), paid once
- * per incident and resolution — the cell is then remembered by id (incident-cell-memo.ts); the
- * demo slice (81,000 incidents in 30 days) takes ~0.3 s cold on PGlite. The histogram is a plain GROUP BY in SQL: one index range scan, no per-row work in Node.
+ * in the window (measured on this project's 2-core machine: 1,000,000 points in ~2.0 s), on every
+ * call: the demo slice (81,000 incidents in 30 days) takes ~0.3 s on PGlite.
+ * The histogram is a plain GROUP BY in SQL: one index range scan, no per-row work in Node.
  */
 import { latLngToCell } from 'h3-js';
 import {
@@ -23,7 +23,6 @@ import {
   type IncidentHistogram,
 } from '../incidents/incident-columns.js';
 import type { Queryable } from './database.js';
-import { IncidentCellMemo, unpackIdPositions } from './incident-cell-memo.js';
 import { incidentWhere } from './network-queries.js';
 
 export { MAX_DENSITY_RES, MIN_DENSITY_RES };
@@ -74,7 +73,6 @@ export async function incidentDensity(
     throw new Error(`Invalid density resolution: ${res}`);
   }
   const counts = new Map<string, number>();
-  const memo = cellMemoOf(db);
   let total = 0;
   let synthetic = 0;
   let after: { t: Date; id: string } | null = null;
@@ -85,7 +83,7 @@ export async function incidentDensity(
         `(i.occurred_at, i.id) > (${p(after.t.toISOString())}::timestamptz, ${p(after.id)}::bigint)`,
       );
     }
-    // Ids and positions travel packed, 24 bytes each (big-endian int8 and two float8), in one bytea per
+    // Positions travel packed, 16 bytes each (two big-endian float8), in one bytea per
     // chunk: one JavaScript object per row cost ~12 µs per incident on PGlite, the packed chunk about 1 µs.
     const rows = await db.query<{
       xy: Uint8Array | null;
@@ -98,7 +96,7 @@ export async function incidentDensity(
          SELECT i.id, i.occurred_at, i.geom, i.synthetic FROM incidents i
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY i.occurred_at, i.id LIMIT ${p(chunkRows)})
-       SELECT string_agg(int8send(c.id) || float8send(ST_X(c.geom)) || float8send(ST_Y(c.geom)), ''::bytea) AS xy,
+       SELECT string_agg(float8send(ST_X(c.geom)) || float8send(ST_Y(c.geom)), ''::bytea) AS xy,
               count(*)::int AS n, count(*) FILTER (WHERE c.synthetic)::int AS s,
               max(c.occurred_at) AS last_t,
               max(c.id) FILTER (WHERE c.occurred_at = (SELECT max(occurred_at) FROM c))::text AS last_id
@@ -107,22 +105,14 @@ export async function incidentDensity(
     );
     const chunk = rows[0];
     if (!chunk || chunk.n === 0 || !chunk.xy) break;
-    const { ids, lngs, lats } = unpackIdPositions(chunk.xy);
-    memo.count(ids, lngs, lats, res, counts);
+    const { lngs, lats } = unpackPositions(chunk.xy);
+    countByH3(lngs, lats, res, counts);
     total += chunk.n;
     synthetic += chunk.s;
     if (chunk.n < chunkRows || !chunk.last_t || !chunk.last_id) break;
     after = { t: chunk.last_t, id: chunk.last_id };
   }
   return { res, total, synthetic, cells: sortedCells(counts) };
-}
-
-// The cells found for each database's incidents (see incident-cell-memo.ts): repeated views cost lookups.
-const cellMemos = new WeakMap<Queryable, IncidentCellMemo>();
-function cellMemoOf(db: Queryable): IncidentCellMemo {
-  let memo = cellMemos.get(db);
-  if (!memo) cellMemos.set(db, (memo = new IncidentCellMemo()));
-  return memo;
 }
 
 /** Splits packed positions (big-endian float8 longitude, latitude, repeated) into two arrays, degrees. */

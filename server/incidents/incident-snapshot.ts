@@ -54,6 +54,8 @@ const PACK = `int8send(i.id) || int8send((extract(epoch FROM i.occurred_at) * 10
   || int2send((coalesce(array_position($1::text[], i.category) - 1, 127) * 2 + i.synthetic::int)::int2)`;
 
 export class IncidentSnapshot {
+  /** Full reads and deltas applied so far (for tests and metrics). */
+  readonly stats = { reloads: 0, deltas: 0 };
   private state: IncidentState | null = null;
   private inflight: { index: number; done: Promise<void> } | null = null;
   private started = 0;
@@ -104,19 +106,17 @@ export class IncidentSnapshot {
 
   private async refresh(): Promise<void> {
     const known = this.state;
-    if (!known) {
+    const limit = known ? Math.max(MIN_DELTA_LIMIT, Math.floor(known.columns.length / 2)) : 0;
+    const delta = known ? await readIncidentDelta(this.db, known.version, limit) : null;
+    if (!known || !delta) {
       this.state = await readAllIncidents(this.db, this.chunkRows);
-    } else {
-      const limit = Math.max(MIN_DELTA_LIMIT, Math.floor(known.columns.length / 2));
-      const delta = await readIncidentDelta(this.db, known.version, limit);
-      if (!delta) this.state = await readAllIncidents(this.db, this.chunkRows);
-      else if (delta.version === known.version) this.state = known;
-      else {
-        this.state = {
-          version: delta.version,
-          columns: applyIncidentDelta(known.columns, delta.ranges, delta.rows),
-        };
-      }
+      this.stats.reloads++;
+    } else if (delta.version !== known.version) {
+      this.state = {
+        version: delta.version,
+        columns: applyIncidentDelta(known.columns, delta.ranges, delta.rows),
+      };
+      this.stats.deltas++;
     }
     const now = this.clock();
     if (now - this.lastPrune >= this.pruneEveryMs) {
