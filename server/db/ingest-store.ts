@@ -73,6 +73,19 @@ interface FastPathSpec<T> {
   mergeSql: string;
   /** Counts staged rows whose key is stored with equal values (inserted ones included). */
   sameSql: string;
+  /** Small batches in one statement instead of a savepoint and COPY (see fastPathBatch). */
+  small?: SmallInsertSpec<T>;
+}
+
+interface SmallInsertSpec<T> {
+  /** Largest batch written this way. */
+  maxRows: number;
+  /** INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING the key columns. */
+  sql: string;
+  params: (rows: readonly T[]) => unknown[];
+  /** A row's key, and the same key from a RETURNING row. */
+  key: (row: T) => string;
+  returnedKey: (row: Record<string, unknown>) => string;
 }
 
 /**
@@ -81,16 +94,57 @@ interface FastPathSpec<T> {
  * instead, to be merged with ON CONFLICT DO NOTHING and counted as unchanged or conflicting.
  * The staging table is made ready only when a repeat comes: a gateway's batch of new readings
  * costs no round trip for it (and no TRUNCATE, which swaps the table's files on every call).
+ *
+ * A small batch (a gateway's second of readings, ~30 rows) goes in as one INSERT over unnest()
+ * arrays with ON CONFLICT DO NOTHING: one round trip instead of SAVEPOINT, COPY and RELEASE, three
+ * waits on a busy database. The rows it did not insert (repeats of stored keys, or of an earlier
+ * row of the batch, which the INSERT skips the same way) are staged, so the merge counts them as
+ * unchanged or conflicting exactly as for a large batch.
  */
 async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<StagedBatch<T>> {
   const staging = `staging_${spec.table}`;
   let stagingReady = false;
   const counts = empty();
   let staged = 0;
+  /** Copies rows into the staging table, for the merge. */
+  const stage = async (rows: readonly T[]) => {
+    if (!stagingReady) {
+      // Temporary tables live as long as the pooled connection; ON COMMIT DELETE ROWS empties
+      // this one at every commit, and DELETE covers a batch that a failed one left behind.
+      await tx.exec(
+        `CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+      );
+      await tx.exec(`DELETE FROM ${staging}`);
+      stagingReady = true;
+    }
+    await tx.copyFromCsv(staging, spec.columns, csvChunks(rows, spec.row));
+    staged += rows.length;
+  };
   return {
     async append(rows) {
       if (rows.length === 0) return;
       counts.received += rows.length;
+      if (spec.small && rows.length <= spec.small.maxRows) {
+        const small = spec.small;
+        const returned = await tx.query<Record<string, unknown>>(small.sql, small.params(rows));
+        counts.inserted += returned.length;
+        if (returned.length === rows.length) return;
+        // Each returned key accounts for the first row that carries it; the others are repeats.
+        const pending = new Map<string, number>();
+        for (const r of returned) {
+          const k = small.returnedKey(r);
+          pending.set(k, (pending.get(k) ?? 0) + 1);
+        }
+        const repeats = rows.filter((row) => {
+          const k = small.key(row);
+          const n = pending.get(k) ?? 0;
+          if (n === 0) return true;
+          pending.set(k, n - 1);
+          return false;
+        });
+        await stage(repeats);
+        return;
+      }
       // Formatting streams into COPY chunk by chunk, so the server parses while Node formats.
       const csv = () => csvChunks(rows, spec.row);
       await tx.exec('SAVEPOINT atalaya_direct_copy');
@@ -102,17 +156,7 @@ async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<S
         if (!(error instanceof IntegrityConstraintError) || error.constraint !== spec.keyConstraint)
           throw error;
         await tx.exec('ROLLBACK TO SAVEPOINT atalaya_direct_copy');
-        if (!stagingReady) {
-          // Temporary tables live as long as the pooled connection; ON COMMIT DELETE ROWS empties
-          // this one at every commit, and DELETE covers a batch that a failed one left behind.
-          await tx.exec(
-            `CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-          );
-          await tx.exec(`DELETE FROM ${staging}`);
-          stagingReady = true;
-        }
-        await tx.copyFromCsv(staging, spec.columns, csv());
-        staged += rows.length;
+        await stage(rows);
       }
     },
     async merge() {
@@ -134,8 +178,17 @@ async function fastPathBatch<T>(tx: Queryable, spec: FastPathSpec<T>): Promise<S
 
 const READING_COLUMNS = ['camera_id', 'ts', 'max_temp_c', 'mean_temp_c', 'quality', 'synthetic'] as const;
 
-/** Opens a readings batch in `tx`, keyed by (camera, instant). */
-export function stageReadings(tx: Queryable): Promise<StagedBatch<ReadingRow>> {
+/** Readings batches up to this size are written with one INSERT (see fastPathBatch), larger ones by COPY. */
+export const SMALL_READING_BATCH = 1000;
+
+/**
+ * Opens a readings batch in `tx`, keyed by (camera, instant).
+ * @param smallBatchRows appends of at most this many rows use one INSERT instead of COPY
+ */
+export function stageReadings(
+  tx: Queryable,
+  smallBatchRows: number = SMALL_READING_BATCH,
+): Promise<StagedBatch<ReadingRow>> {
   return fastPathBatch<ReadingRow>(tx, {
     table: 'thermal_readings',
     columns: READING_COLUMNS,
@@ -145,6 +198,22 @@ export function stageReadings(tx: Queryable): Promise<StagedBatch<ReadingRow>> {
       SELECT ${READING_COLUMNS.join(', ')} FROM staging_thermal_readings ON CONFLICT (camera_id, ts) DO NOTHING`,
     sameSql: `SELECT count(*)::int AS n FROM staging_thermal_readings s JOIN thermal_readings t USING (camera_id, ts)
       WHERE (t.max_temp_c, t.mean_temp_c, t.quality) IS NOT DISTINCT FROM (s.max_temp_c, s.mean_temp_c, s.quality)`,
+    small: {
+      maxRows: smallBatchRows,
+      sql: `INSERT INTO thermal_readings (${READING_COLUMNS.join(', ')})
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::real[], $4::real[], $5::text[], $6::boolean[])
+        ON CONFLICT (camera_id, ts) DO NOTHING RETURNING camera_id, ts`,
+      params: (rows) => [
+        rows.map((r) => r.cameraId),
+        rows.map((r) => r.ts),
+        rows.map((r) => r.maxTempC),
+        rows.map((r) => r.meanTempC),
+        rows.map((r) => r.quality),
+        rows.map((r) => r.synthetic),
+      ],
+      key: (r) => `${r.cameraId}|${Date.parse(r.ts)}`,
+      returnedKey: (r) => `${Number(r['camera_id'])}|${(r['ts'] as Date).getTime()}`,
+    },
   });
 }
 

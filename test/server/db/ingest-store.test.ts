@@ -82,54 +82,87 @@ describe('staged bulk writes', () => {
     expect(row).toEqual({ status: 'offline', cost: 3516.8, lon: -78.4658 });
   });
 
-  it('keys readings by camera and instant: a repeated batch changes nothing and says so', async () => {
-    const db = await testDatabase();
-    const ids = await cameraIdsByExternalId(db, [`${prefix}CAM-1`, 'no-such-camera']);
-    expect([...ids.keys()]).toEqual([`${prefix}CAM-1`]);
-    const cameraId = ids.get(`${prefix}CAM-1`)!;
-    const readings: ReadingRow[] = [0, 1, 2].map((m) => ({
-      cameraId,
-      ts: `2026-11-01T10:0${m}:00Z`,
-      maxTempC: 4 + m,
-      meanTempC: 1.5,
-      quality: 'ok',
-      synthetic: false,
-    }));
-    const write = (rows: ReadingRow[]) =>
-      db.transaction(async (tx) => {
-        const staged = await stageReadings(tx);
-        await staged.append(rows.slice(0, 1));
-        await staged.append(rows.slice(1));
+  // Small batches go in as one INSERT, large ones by COPY: both must count the same.
+  describe.each([
+    ['one INSERT (small batches)', undefined, 'A'],
+    ['COPY (large batches)', 0, 'B'],
+  ] as const)('readings written by %s', (_how, smallBatchRows, tag) => {
+    it('keys readings by camera and instant: a repeated batch changes nothing and says so', async () => {
+      const db = await testDatabase();
+      const ids = await cameraIdsByExternalId(db, [`${prefix}CAM-1`, 'no-such-camera']);
+      expect([...ids.keys()]).toEqual([`${prefix}CAM-1`]);
+      const cameraId = ids.get(`${prefix}CAM-1`)!;
+      const day = tag === 'A' ? '01' : '02';
+      const readings: ReadingRow[] = [0, 1, 2].map((m) => ({
+        cameraId,
+        ts: `2026-11-${day}T10:0${m}:00Z`,
+        maxTempC: 4 + m,
+        meanTempC: 1.5,
+        quality: 'ok',
+        synthetic: false,
+      }));
+      const write = (rows: ReadingRow[]) =>
+        db.transaction(async (tx) => {
+          const staged = await stageReadings(tx, smallBatchRows);
+          await staged.append(rows.slice(0, 1));
+          await staged.append(rows.slice(1));
+          return staged.merge();
+        });
+      expect(await write(readings)).toEqual({
+        received: 3,
+        inserted: 3,
+        updated: 0,
+        unchanged: 0,
+        conflicting: 0,
+      });
+      expect(await write(readings)).toEqual({
+        received: 3,
+        inserted: 0,
+        updated: 0,
+        unchanged: 3,
+        conflicting: 0,
+      });
+      // The same instant written with another value, in another zone: the stored value is kept.
+      const changed = [{ ...readings[0]!, ts: `2026-11-${day}T05:00:00-05:00`, maxTempC: 99 }];
+      expect(await write(changed)).toEqual({
+        received: 1,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        conflicting: 1,
+      });
+      const stored = await db.query<{ max: number }>(
+        `SELECT max_temp_c AS max FROM thermal_readings WHERE camera_id = $1 AND ts::date = '2026-11-${day}' ORDER BY ts`,
+        [cameraId],
+      );
+      expect(stored.map((s) => s.max)).toEqual([4, 5, 6]);
+    });
+
+    it('counts a key repeated inside one batch once as inserted, then as unchanged or conflicting', async () => {
+      const db = await testDatabase();
+      const cameraId = (await cameraIdsByExternalId(db, [`${prefix}CAM-1`])).get(`${prefix}CAM-1`)!;
+      const at = (m: number) => `2026-11-0${tag === 'A' ? 3 : 4}T10:0${m}:00Z`;
+      const reading = (m: number, maxTempC: number): ReadingRow => ({
+        cameraId,
+        ts: at(m),
+        maxTempC,
+        meanTempC: null,
+        quality: 'ok',
+        synthetic: false,
+      });
+      const counts = await db.transaction(async (tx) => {
+        const staged = await stageReadings(tx, smallBatchRows);
+        // Minute 0 twice with the same value, minute 1 twice with another, minute 2 once.
+        await staged.append([reading(0, 7), reading(1, 8), reading(0, 7), reading(1, 80), reading(2, 9)]);
         return staged.merge();
       });
-    expect(await write(readings)).toEqual({
-      received: 3,
-      inserted: 3,
-      updated: 0,
-      unchanged: 0,
-      conflicting: 0,
+      expect(counts).toEqual({ received: 5, inserted: 3, updated: 0, unchanged: 1, conflicting: 1 });
+      const stored = await db.query<{ max: number }>(
+        'SELECT max_temp_c AS max FROM thermal_readings WHERE camera_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts',
+        [cameraId, at(0), at(2)],
+      );
+      expect(stored.map((s) => s.max)).toEqual([7, 8, 9]);
     });
-    expect(await write(readings)).toEqual({
-      received: 3,
-      inserted: 0,
-      updated: 0,
-      unchanged: 3,
-      conflicting: 0,
-    });
-    // The same instant written with another value, in another zone: the stored value is kept.
-    const changed = [{ ...readings[0]!, ts: '2026-11-01T05:00:00-05:00', maxTempC: 99 }];
-    expect(await write(changed)).toEqual({
-      received: 1,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      conflicting: 1,
-    });
-    const stored = await db.query<{ max: number }>(
-      'SELECT max_temp_c AS max FROM thermal_readings WHERE camera_id = $1 ORDER BY ts',
-      [cameraId],
-    );
-    expect(stored.map((s) => s.max)).toEqual([4, 5, 6]);
   });
 
   it('writes incidents by external id with their point geometry', async () => {
