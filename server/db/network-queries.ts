@@ -84,40 +84,46 @@ export async function readingSeries(
   to: Date,
   maxBuckets: number,
 ): Promise<ReadingSeries | null> {
-  const cameras = await db.query<{ id: number; synthetic: boolean }>(
-    'SELECT id, synthetic FROM cameras WHERE external_id = $1',
-    [externalId],
-  );
-  const camera = cameras[0];
-  if (!camera) return null;
   const bucketSeconds = bucketSecondsFor(from.getTime(), to.getTime(), maxBuckets);
+  // One round trip: the camera and its buckets. No camera, no row; a camera without readings in the
+  // range, one row of nulls. Bucket starts travel as epoch milliseconds, not timestamps to parse.
   const rows = await db.query<{
-    t: Date;
+    synthetic: boolean;
+    t: number | null;
     min: number | null;
     max: number | null;
     mean: number | null;
-    n: number;
-    masked: number;
+    n: number | null;
+    masked: number | null;
   }>(
-    `SELECT date_bin(make_interval(secs => $4), ts, TIMESTAMPTZ '2000-01-01T00:00:00Z') AS t,
-            min(max_temp_c) FILTER (WHERE quality = 'ok') AS min,
-            max(max_temp_c) FILTER (WHERE quality = 'ok') AS max,
-            avg(max_temp_c) FILTER (WHERE quality = 'ok')::float8 AS mean,
-            count(*) FILTER (WHERE quality = 'ok')::int AS n,
-            count(*) FILTER (WHERE quality <> 'ok')::int AS masked
-     FROM thermal_readings
-     WHERE camera_id = $1 AND ts >= $2 AND ts < $3
-     GROUP BY 1 ORDER BY 1`,
-    [camera.id, from.toISOString(), to.toISOString(), bucketSeconds],
+    `SELECT c.synthetic, b.t, b.min, b.max, b.mean, b.n, b.masked
+     FROM cameras c
+     LEFT JOIN LATERAL (
+       SELECT (extract(epoch FROM date_bin(make_interval(secs => $4), ts, TIMESTAMPTZ '2000-01-01T00:00:00Z')) * 1000)::float8 AS t,
+              min(max_temp_c) FILTER (WHERE quality = 'ok') AS min,
+              max(max_temp_c) FILTER (WHERE quality = 'ok') AS max,
+              avg(max_temp_c) FILTER (WHERE quality = 'ok')::float8 AS mean,
+              count(*) FILTER (WHERE quality = 'ok')::int AS n,
+              count(*) FILTER (WHERE quality <> 'ok')::int AS masked
+       FROM thermal_readings
+       WHERE camera_id = c.id AND ts >= $2 AND ts < $3
+       GROUP BY 1
+     ) b ON true
+     WHERE c.external_id = $1
+     ORDER BY b.t`,
+    [externalId, from.toISOString(), to.toISOString(), bucketSeconds],
   );
+  const camera = rows[0];
+  if (!camera) return null;
+  const buckets = rows.filter((r): r is typeof r & { t: number; n: number; masked: number } => r.t !== null);
   return {
     cameraId: externalId,
     from: from.toISOString(),
     to: to.toISOString(),
     bucketSeconds,
     synthetic: camera.synthetic,
-    buckets: rows.map((r) => ({
-      t: r.t.toISOString(),
+    buckets: buckets.map((r) => ({
+      t: new Date(r.t).toISOString(),
       min: r.min ?? Number.NaN,
       max: r.max ?? Number.NaN,
       mean: r.mean === null ? Number.NaN : Math.round(r.mean * 100) / 100,

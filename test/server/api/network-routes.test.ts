@@ -158,6 +158,15 @@ describe('GET /api/cameras/:id/readings', () => {
     expect(body.synthetic).toBe(true);
   });
 
+  it('answers a known camera without readings in the range with no buckets', async () => {
+    const { status, body } = await get(
+      `/api/cameras/${P}thermal/readings?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z`,
+    );
+    expect(status).toBe(200);
+    expect(body.buckets).toEqual([]);
+    expect(body.synthetic).toBe(true);
+  });
+
   it('answers 404 for an unknown camera and 400 for a naive timestamp or an inverted range', async () => {
     expect(
       (await get('/api/cameras/nope/readings?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z')).status,
