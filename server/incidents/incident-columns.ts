@@ -147,26 +147,44 @@ export function applyIncidentDelta(
   const n = columns.length;
   const keep = new Uint8Array(n);
   let kept = 0;
+  let first = n; // the first row that goes or before which a new one comes: all before it stay as they are
+  const ids = columns.ids;
   for (let i = 0; i < n; i++) {
-    if (!inRanges(ranges, columns.ids[i]!)) {
+    if (inRanges(ranges, ids[i]!)) {
+      if (i < first) first = i;
+    } else {
       keep[i] = 1;
       kept++;
     }
   }
   const order = sortedOrder(rows);
-  const total = kept + order.length;
+  const k = order.length;
+  if (k > 0) first = Math.min(first, positionOf(columns, rows.times[order[0]!]!, rows.ids[order[0]!]!));
+  const total = kept + k;
   const out = rowsOfLength(total);
+  for (const key of ['ids', 'times', 'lngs', 'lats', 'categories', 'synthetic'] as const) {
+    (out[key] as Float64Array).set((columns[key] as Float64Array).subarray(0, first));
+  }
   const ordinals = new Map<number, Uint32Array>();
   const carried = [...columns.cellOrdinals].map(([res, old]) => {
     const next = new Uint32Array(total);
+    next.set(old.subarray(0, first));
     ordinals.set(res, next);
     return [old, next] as const;
   });
-  let i = 0;
+  const times = columns.times;
+  const newTimes = rows.times;
+  const newIds = rows.ids;
+  let i = first;
   let j = 0;
-  for (let w = 0; w < total; w++) {
+  for (let w = first; w < total; w++) {
     while (i < n && !keep[i]) i++;
-    const takeOld = i < n && (j >= order.length || before(columns, i, rows, order[j]!));
+    let takeOld = i < n;
+    if (takeOld && j < k) {
+      const tOld = times[i]!;
+      const tNew = newTimes[order[j]!]!;
+      takeOld = tOld < tNew || (tOld === tNew && ids[i]! < newIds[order[j]!]!);
+    }
     if (takeOld) {
       copyRow(columns, i, out, w);
       for (const [old, next] of carried) next[w] = old[i]!;
@@ -209,8 +227,14 @@ export function mergeIdRanges(pairs: readonly (readonly [number, number])[]): Id
  * then categories and the bbox (with PostGIS's float4 rounding, see the file comment).
  */
 export function selectIncidents(columns: IncidentColumns, filter: IncidentAggregateFilter): Uint32Array {
+  const { start, end, mask, west, south, east, north } = selectionOf(columns, filter);
+  const { categories, lngs, lats } = columns;
   const picked: number[] = [];
-  forEachSelected(columns, filter, (i) => picked.push(i));
+  for (let i = start; i < end; i++) {
+    const x = lngs[i]!;
+    const y = lats[i]!;
+    if ((1 << categories[i]!) & mask && x > west && x < east && y > south && y < north) picked.push(i);
+  }
   return Uint32Array.from(picked);
 }
 
@@ -236,10 +260,15 @@ export function histogramOf(
   let total = 0;
   let synthetic = 0;
   // Rows come in time order: the bucket only moves forward, and only exact comparisons place a row.
+  const { start, end: stop, mask, west, south, east, north } = selectionOf(columns, filter);
+  const { times, categories, lngs, lats } = columns;
   let b = 0;
   let end = starts.length > 1 ? starts[1]! : Infinity;
-  forEachSelected(columns, filter, (i) => {
-    const t = columns.times[i]!;
+  for (let i = start; i < stop; i++) {
+    const x = lngs[i]!;
+    const y = lats[i]!;
+    if (!((1 << categories[i]!) & mask && x > west && x < east && y > south && y < north)) continue;
+    const t = times[i]!;
     while (t >= end) {
       b++;
       end = b + 1 < starts.length ? starts[b + 1]! : Infinity;
@@ -247,7 +276,7 @@ export function histogramOf(
     counts[b]!++;
     total++;
     synthetic += columns.synthetic[i]!;
-  });
+  }
   return {
     from: filter.from.toISOString(),
     to: filter.to.toISOString(),
@@ -281,67 +310,77 @@ export function densityOf(
     ordinals = new Uint32Array(columns.length).fill(NO_CELL);
     columns.cellOrdinals.set(res, ordinals);
   }
-  const { lngs, lats, synthetic: syn } = columns;
+  const { lngs, lats, categories, synthetic: syn } = columns;
+  const { start, end, mask, west, south, east, north } = selectionOf(columns, filter);
   const touched: number[] = [];
-  const t = table;
-  const ords = ordinals;
   let total = 0;
   let synthetic = 0;
-  forEachSelected(columns, filter, (i) => {
-    let o = ords[i]!;
-    if (o === NO_CELL) {
-      const cell = latLngToCell(lats[i]!, lngs[i]!, res);
-      let known = t.ordinal.get(cell);
-      if (known === undefined) {
-        known = t.cells.length;
-        t.cells.push(cell);
-        t.ordinal.set(cell, known);
-        if (known >= t.counts.length) {
-          const grown = new Uint32Array(t.counts.length * 2);
-          grown.set(t.counts);
-          t.counts = grown;
-        }
-      }
-      o = ords[i] = known;
-    }
-    const counts = t.counts;
+  for (let i = start; i < end; i++) {
+    const x = lngs[i]!;
+    const y = lats[i]!;
+    if (!((1 << categories[i]!) & mask && x > west && x < east && y > south && y < north)) continue;
+    let o = ordinals[i]!;
+    if (o === NO_CELL) o = ordinals[i] = cellOrdinal(table, latLngToCell(y, x, res));
+    const counts = table.counts;
     if (counts[o] === 0) touched.push(o);
     counts[o]!++;
     total++;
     synthetic += syn[i]!;
-  });
+  }
+  const t = table;
   const cells: DensityCell[] = touched.map((o) => ({ h3: t.cells[o]!, n: t.counts[o]! }));
   for (const o of touched) t.counts[o] = 0;
   cells.sort((a, b) => b.n - a.n || (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0));
   return { res, total, synthetic, cells };
 }
 
-/** Calls `visit` with each matching row index, in (time, id) order. */
-function forEachSelected(
-  columns: IncidentColumns,
-  filter: IncidentAggregateFilter,
-  visit: (i: number) => void,
-): void {
-  const { times, categories, lngs, lats } = columns;
-  const start = filter.from ? lowerBound(times, columns.length, filter.from.getTime()) : 0;
-  const end = filter.to ? lowerBound(times, columns.length, filter.to.getTime()) : columns.length;
+/** The ordinal of a cell in its table, added (and the scratch counts grown) when new. */
+function cellOrdinal(table: CellTable, cell: string): number {
+  let known = table.ordinal.get(cell);
+  if (known === undefined) {
+    known = table.cells.length;
+    table.cells.push(cell);
+    table.ordinal.set(cell, known);
+    if (known >= table.counts.length) {
+      const grown = new Uint32Array(table.counts.length * 2);
+      grown.set(table.counts);
+      table.counts = grown;
+    }
+  }
+  return known;
+}
+
+/**
+ * What a filter selects: rows [start, end) by time, then those whose category bit is in `mask` and
+ * whose position lies strictly inside the open box (infinite without a bbox).
+ */
+interface Selection {
+  start: number;
+  end: number;
+  mask: number;
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+function selectionOf(columns: IncidentColumns, filter: IncidentAggregateFilter): Selection {
+  const { times } = columns;
   let mask = 0;
   for (const c of filter.category ?? []) {
     const k = INCIDENT_CATEGORIES.indexOf(c);
     if (k < 0) throw new Error(`Unknown incident category: ${JSON.stringify(c)}`);
     mask |= 1 << k;
   }
-  if (mask === 0) mask = -1;
-  const box = filter.bbox ? openBoxOf(filter.bbox) : null;
-  for (let i = start; i < end; i++) {
-    if (!((1 << categories[i]!) & mask)) continue;
-    if (box) {
-      const x = lngs[i]!;
-      const y = lats[i]!;
-      if (!(x > box.west && x < box.east && y > box.south && y < box.north)) continue;
-    }
-    visit(i);
-  }
+  const box = filter.bbox
+    ? openBoxOf(filter.bbox)
+    : { west: -Infinity, south: -Infinity, east: Infinity, north: Infinity };
+  return {
+    start: filter.from ? lowerBound(times, columns.length, filter.from.getTime()) : 0,
+    end: filter.to ? lowerBound(times, columns.length, filter.to.getTime()) : columns.length,
+    mask: mask === 0 ? -1 : mask,
+    ...box,
+  };
 }
 
 /**
@@ -411,6 +450,20 @@ function inRanges(ranges: IdRanges, id: number): boolean {
     else b = mid - 1;
   }
   return id <= hi[a]!;
+}
+
+/** The first row of `columns` not before (t, id) in (time, id) order. */
+function positionOf(columns: IncidentColumns, t: number, id: number): number {
+  const { times, ids } = columns;
+  let lo = 0;
+  let hi = columns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const tm = times[mid]!;
+    if (tm < t || (tm === t && ids[mid]! < id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Whether row i of a comes strictly before row j of b in (time, id) order. */
