@@ -29,8 +29,11 @@ export interface AlertMarkerDriver {
   stop(): void;
 }
 
-/** @param redraw sets the overlay's layers again (with layers() at the end) */
-export function createAlertMarkerDriver(redraw: () => void): AlertMarkerDriver {
+/**
+ * @param redraw sets the overlay's layers again (with layers() at the end)
+ * @param frameMs shortest time between two pulse frames, ms (longer on software WebGL)
+ */
+export function createAlertMarkerDriver(redraw: () => void, frameMs = FRAME_MS): AlertMarkerDriver {
   let list: AlertList | null = null;
   let markers: AlertMarkers = { all: [], pulsing: [] };
   let selected: number | null = null;
@@ -44,7 +47,7 @@ export function createAlertMarkerDriver(redraw: () => void): AlertMarkerDriver {
   const tick = (now: number) => {
     frame = 0;
     if (!animating()) return;
-    if (now - lastFrameAt >= FRAME_MS) {
+    if (now - lastFrameAt >= frameMs) {
       lastFrameAt = now;
       redraw();
     }

@@ -29,6 +29,9 @@ import { exposeTransformForDeck } from './deck-compat.js';
 import { CLICKABLE_LAYERS, DECK_LAYER_IDS, MAP_LAYER_IDS, SOURCE_IDS } from './layer-ids.js';
 import { pickSelection } from './pick-selection.js';
 import { buildMapStyle } from './map-style.js';
+import { shareShaderVariants } from './shader-variants.js';
+import { skipSkyOutOfView } from './sky-pass.js';
+import { SOFTWARE_PULSE_FRAME_MS, softwareWebGl } from './software-rendering.js';
 import { drawStyleImage } from './style-images.js';
 import { FIT_PADDING, MAX_BOUNDS, VIEW_PRESETS, type ViewPresetId } from './view-presets.js';
 
@@ -92,23 +95,28 @@ function mapLocale(language: Language): Record<string, string> {
 export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions): MapController {
   const basemapUrl = new URL('/tiles/basemap', window.location.origin).href;
   const terrainUrl = new URL('/tiles/terrain/tiles.json', window.location.origin).href;
+  // One shader configuration per layer type (shader-variants.ts): fewer programs to compile.
   const styleFor = (state: AppState, rt: RuntimeState) =>
-    withRegionChoropleth(
-      state,
-      rt,
-      buildMapStyle({
-        overlays: state.overlays,
-        selection: state.selection,
-        data: currentData(rt),
-        cameras: rt.cameras.data ?? EMPTY_CAMERAS,
-        volcanoWatch: rt.volcanoWatch.data ?? NO_WATCH,
-        basemapUrl,
-        terrainUrl,
-      }),
+    shareShaderVariants(
+      withRegionChoropleth(
+        state,
+        rt,
+        buildMapStyle({
+          overlays: state.overlays,
+          selection: state.selection,
+          data: currentData(rt),
+          cameras: rt.cameras.data ?? EMPTY_CAMERAS,
+          volcanoWatch: rt.volcanoWatch.data ?? NO_WATCH,
+          basemapUrl,
+          terrainUrl,
+        }),
+      ),
     );
 
   const initial = app.get();
   const initialRuntime = runtime.get();
+  // No multisampling on a software renderer (software-rendering.ts): it more than doubled the frame time.
+  const software = softwareWebGl();
   const map = new maplibregl.Map({
     container,
     style: styleFor(initial, initialRuntime),
@@ -122,10 +130,11 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     locale: mapLocale(initial.language),
     maxPitch: 60,
     // Keep the drawing buffer so tests and users can screenshot the canvas.
-    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: !software },
   });
 
   exposeTransformForDeck(map);
+  skipSkyOutOfView(map);
   // The style has no sprite: camera symbols and cluster counts are drawn when first needed.
   map.setMissingStyleImageResolver((id) => {
     if (map.hasImage(id)) return;
@@ -170,8 +179,9 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
   let densityBuilderLoading = false;
   // The alert markers go on top of the other deck layers; their pulse redraws only itself.
   let baseDeckLayers: ReturnType<typeof buildDeckLayers> = [];
-  const alertMarkers = createAlertMarkerDriver(() =>
-    overlay.setProps({ layers: [...baseDeckLayers, ...alertMarkers.layers()] }),
+  const alertMarkers = createAlertMarkerDriver(
+    () => overlay.setProps({ layers: [...baseDeckLayers, ...alertMarkers.layers()] }),
+    software ? SOFTWARE_PULSE_FRAME_MS : undefined,
   );
   const syncDeck = () => {
     const state = app.get();

@@ -145,7 +145,10 @@ export function drawStyleImage(id: string, pixelRatio: number): DrawnImage | nul
   const ratio = Math.max(1, Math.min(3, Math.round(pixelRatio)));
   const font = `700 ${12}px ${MAP_THEME.fontFamily}`;
   const canvas = document.createElement('canvas');
-  const probe = canvas.getContext('2d');
+  // Read back at once (getImageData): a CPU-backed canvas, not a GPU one that each read has to wait
+  // for — under software WebGL that wait lasted as long as the map's frame (~6 s over a pan of the
+  // cameras' clusters).
+  const probe = canvas.getContext('2d', { willReadFrequently: true });
   if (!probe) return null;
   let width: number;
   let height: number;
