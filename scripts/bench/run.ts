@@ -15,6 +15,7 @@ const BENCHES = [
   'siting-bench.ts',
   'coverage-bench.ts',
   'alerts-bench.ts',
+  'incident-density-bench.ts',
 ];
 const only = process.argv.slice(2);
 
