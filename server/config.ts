@@ -28,6 +28,11 @@ export interface Config {
    * rules and delivers webhooks under an advisory-lock lease, the others relay (server/cluster).
    */
   cluster: boolean;
+  /**
+   * Server processes on this machine (ATALAYA_WORKERS, default 1): more than one runs them clustered
+   * on PostgreSQL, sharing the port (server/cluster/worker-supervisor.ts). Needs DATABASE_URL.
+   */
+  workers: number;
   /** Anonymous callers may read when true (ATALAYA_PUBLIC_READS, default true). */
   publicReads: boolean;
   /** Anyone may read /metrics (ATALAYA_METRICS_PUBLIC, default false: loopback, the scrape token or an admin). */
@@ -132,6 +137,7 @@ const EnvSchema = z.object({
   ATALAYA_RETENTION_INCIDENTS_DAYS: z.coerce.number().int().min(0).max(36_525).default(1826),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ATALAYA_CLUSTER: z.enum(['true', 'false']).default('false'),
+  ATALAYA_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 /** Reads the configuration; throws naming the variable when one is malformed. */
@@ -142,6 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.ATALAYA_WORKERS > 1 && !e.DATABASE_URL) {
+    throw new Error(
+      'Invalid environment variable ATALAYA_WORKERS: more than one worker needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -154,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicHost: e.ATALAYA_PUBLIC_URL ? new URL(e.ATALAYA_PUBLIC_URL).hostname : os.hostname() || 'localhost',
     demoData: e.ATALAYA_DEMO_DATA === 'true',
     cluster: e.ATALAYA_CLUSTER === 'true',
+    workers: e.ATALAYA_WORKERS,
     publicReads: e.ATALAYA_PUBLIC_READS === 'true',
     metricsPublic: e.ATALAYA_METRICS_PUBLIC === 'true',
     metricsToken: e.ATALAYA_METRICS_TOKEN,

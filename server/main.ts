@@ -1,8 +1,11 @@
 /**
  * Starts Atalaya: opens the database (PGlite in var/db, or PostgreSQL with DATABASE_URL),
  * applies migrations, loads the reference data on first start, and serves API and client.
- * SIGTERM and SIGINT drain the open requests and close the database cleanly.
+ * SIGTERM and SIGINT drain the open requests and close the database cleanly. With ATALAYA_WORKERS=N
+ * (PostgreSQL), this process prepares the database and supervises N clustered server processes
+ * (server/cluster/worker-supervisor.ts).
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { AlertService } from './alerts/alert-service.js';
@@ -13,7 +16,9 @@ import { databaseOutbox } from './db/webhook-store.js';
 import { createApp } from './app.js';
 import { ClusterLink } from './cluster/cluster-link.js';
 import { joinCluster } from './cluster/cluster-member.js';
+import { superviseWorkers } from './cluster/worker-supervisor.js';
 import { loadConfig } from './config.js';
+import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
@@ -26,10 +31,8 @@ const config = loadConfig();
 const demRoot = path.resolve(import.meta.dirname, '..', 'var', 'dem');
 const log = createLogger(config.logLevel);
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const db = await openDatabase(config);
-  log.info({ kind: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
+/** Migrations, the reference data on a first start and, unless turned off, the demo slice. */
+async function prepareDatabase(db: Database): Promise<void> {
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const counts = await loadReferenceData(db, config.referenceDir);
@@ -39,6 +42,42 @@ async function main(): Promise<void> {
     const demo = await loadDemoData(db, config.referenceDir, { size: 'slice', endMs: Date.now(), demRoot });
     log.info(demo, 'synthetic demo slice loaded (npm run demo-data -- --full for a year of incidents)');
   }
+}
+
+/** ATALAYA_WORKERS > 1: prepare the database once, then keep that many clustered servers running. */
+async function supervise(): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    await prepareDatabase(db);
+  } finally {
+    await db.close();
+  }
+  const supervisor = superviseWorkers({
+    count: config.workers,
+    // Workers are clustered servers (one evaluates, the others relay); the database is ready.
+    fork: () => cluster.fork({ ATALAYA_CLUSTER: 'true' }),
+    log,
+  });
+  log.info({ workers: config.workers, port: config.port }, 'Atalaya workers started');
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping the workers');
+    supervisor.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const db = await openDatabase(config);
+  log.info({ kind: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
+  await prepareDatabase(db);
 
   // The evaluator warms up from stored history (minutes of data on a big database): serve the map
   // meanwhile; alert queries and new readings queue behind the warm-up.
@@ -180,7 +219,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
+(config.workers > 1 && cluster.isPrimary ? supervise() : main()).catch((error: unknown) => {
   log.fatal({ err: error }, 'Atalaya failed to start');
   process.exit(1);
 });
