@@ -3,7 +3,7 @@
  * whole machine (other work on a shared machine shows as the difference). Linux /proc only; elsewhere
  * the figures are absent. Clock ticks are USER_HZ, 100 a second on Linux (proc(5)).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 const TICKS_PER_S = 100;
@@ -39,11 +39,40 @@ function machineSeconds(): number {
   }
 }
 
-export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
+/**
+ * The processes whose CPU a server's figure should sum: the pid itself and its children (the workers
+ * of an ATALAYA_WORKERS server), read from /proc; just the pid elsewhere.
+ */
+export function withChildren(pid: number): number[] {
+  const out = [pid];
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === pid) out.push(Number(name));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
+/** CPU seconds of a group of processes (a server and its workers). */
+function groupSeconds(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + processSeconds(pid), 0);
+}
+
+/** @param groups per server, the processes it runs (see withChildren) */
+export function cpuSnapshot(groups: readonly (readonly number[])[]): CpuSnapshot {
   const self = process.cpuUsage();
   return {
     atMs: performance.now(),
-    processes: pids.map(processSeconds),
+    processes: groups.map(groupSeconds),
     self: (self.user + self.system) / 1e6,
     machine: machineSeconds(),
   };

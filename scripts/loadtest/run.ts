@@ -1,5 +1,5 @@
 /**
- * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--servers 1]
+ * npm run loadtest -- [--duration 60] [--rate 1050] [--sse 50] [--servers 1] [--workers 1]
  *                     [--url http://…[,http://…] --token atl_…] [--only tiles,ingest]
  *
  * Drives a realistic mix at Atalaya on 127.0.0.1 (issue "Trust", item 5): map reads (tiles, reference
@@ -14,7 +14,8 @@
  * errors — or the embedded database, whose figures (and requests timing out) are INFO. Bounded:
  * --duration seconds after a --warmup, and at most --max-requests requests. Exit code 1 on any error,
  * or a missed budget on PostgreSQL. `--servers 2` runs two servers clustered on the one PostgreSQL
- * (ATALAYA_CLUSTER) and spreads the connections over them, as a load balancer would.
+ * (ATALAYA_CLUSTER) and spreads the connections over them, as a load balancer would; `--workers 2`
+ * runs one server with ATALAYA_WORKERS=2 (two clustered processes sharing its port, one per core).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createRng } from '../../server/demo/random.js';
 import { report } from '../bench/report.js';
-import { coresUsed, cpuSnapshot, type CpuSnapshot } from './cpu-usage.js';
+import { coresUsed, cpuSnapshot, withChildren, type CpuSnapshot } from './cpu-usage.js';
 import { scrapeEventLoopLag } from './event-loop-lag.js';
 import { summarize } from './latency-summary.js';
 import { openSseListeners } from './sse-listeners.js';
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     servers: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
   },
 });
 function usage(message: string): never {
@@ -91,7 +93,11 @@ async function main(): Promise<number> {
       tokens: gateways,
       // The load comes from 127.0.0.1: keep it exempt from the per-address and per-token rate limits
       // (server/config.ts), or the limiter, not the server, would set the figures.
-      env: { LOG_LEVEL: values['log-level']!, ATALAYA_RATE_LIMIT_LOOPBACK: 'exempt' },
+      env: {
+        LOG_LEVEL: values['log-level']!,
+        ATALAYA_RATE_LIMIT_LOOPBACK: 'exempt',
+        ATALAYA_WORKERS: String(int('workers', 1, 64)),
+      },
       keep: values.keep,
       servers: int('servers', 1, 8),
       ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] } : {}),
@@ -161,13 +167,16 @@ async function drive(
   // CPU over the measured window: the servers, this process, the machine (other work shows as the rest).
   let cpuAtStart: CpuSnapshot | null = null;
   let cpuAtEnd: CpuSnapshot | null = null;
+  // Each server's processes (with ATALAYA_WORKERS, its workers), fixed as the window opens.
+  let groups: number[][] = pids.map((pid) => [pid]);
   const cpuTimers = [
     setTimeout(() => {
-      cpuAtStart = cpuSnapshot(pids);
+      groups = pids.map(withChildren);
+      cpuAtStart = cpuSnapshot(groups);
       // Resets the servers' event-loop delay histograms: the closing scrape covers the window.
       for (const u of urls) void scrapeEventLoopLag(u);
     }, warmupS * 1000),
-    setTimeout(() => (cpuAtEnd = cpuSnapshot(pids)), (warmupS + durationS) * 1000),
+    setTimeout(() => (cpuAtEnd = cpuSnapshot(groups)), (warmupS + durationS) * 1000),
   ];
   const windowEnd = windowStart + durationS * 1000;
   let readingsStored = 0;
