@@ -297,19 +297,7 @@ export function densityOf(
   filter: IncidentAggregateFilter,
   res: number,
 ): IncidentDensity {
-  if (!Number.isInteger(res) || res < MIN_DENSITY_RES || res > MAX_DENSITY_RES) {
-    throw new Error(`Invalid density resolution: ${res}`);
-  }
-  let table = columns.cellTables.get(res);
-  if (!table) {
-    table = { cells: [], ordinal: new Map(), counts: new Uint32Array(1024) };
-    columns.cellTables.set(res, table);
-  }
-  let ordinals = columns.cellOrdinals.get(res);
-  if (!ordinals) {
-    ordinals = new Uint32Array(columns.length).fill(NO_CELL);
-    columns.cellOrdinals.set(res, ordinals);
-  }
+  const { table, ordinals } = cellsAt(columns, res);
   const { lngs, lats, categories, synthetic: syn } = columns;
   const { start, end, mask, west, south, east, north } = selectionOf(columns, filter);
   const touched: number[] = [];
@@ -332,6 +320,40 @@ export function densityOf(
   for (const o of touched) t.counts[o] = 0;
   cells.sort((a, b) => b.n - a.n || (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0));
   return { res, total, synthetic, cells };
+}
+
+/**
+ * Computes the cells at `res` of up to `count` rows from row `from` on that have none yet (what
+ * densityOf would compute on first use), so a server can spread that work over idle moments instead
+ * of paying it in a request: ~2 µs a row, 1.5 s for a national view of a million rows. Returns the
+ * row to continue from; `columns.length` when all are done.
+ */
+export function warmCells(columns: IncidentColumns, res: number, from: number, count: number): number {
+  const { table, ordinals } = cellsAt(columns, res);
+  const end = Math.min(columns.length, from + count);
+  const { lngs, lats } = columns;
+  for (let i = from; i < end; i++) {
+    if (ordinals[i] === NO_CELL) ordinals[i] = cellOrdinal(table, latLngToCell(lats[i]!, lngs[i]!, res));
+  }
+  return end;
+}
+
+/** The cell table and the rows' ordinals at a resolution, created on first use. */
+function cellsAt(columns: IncidentColumns, res: number): { table: CellTable; ordinals: Uint32Array } {
+  if (!Number.isInteger(res) || res < MIN_DENSITY_RES || res > MAX_DENSITY_RES) {
+    throw new Error(`Invalid density resolution: ${res}`);
+  }
+  let table = columns.cellTables.get(res);
+  if (!table) {
+    table = { cells: [], ordinal: new Map(), counts: new Uint32Array(1024) };
+    columns.cellTables.set(res, table);
+  }
+  let ordinals = columns.cellOrdinals.get(res);
+  if (!ordinals) {
+    ordinals = new Uint32Array(columns.length).fill(NO_CELL);
+    columns.cellOrdinals.set(res, ordinals);
+  }
+  return { table, ordinals };
 }
 
 /** The ordinal of a cell in its table, added (and the scratch counts grown) when new. */

@@ -15,6 +15,7 @@ import {
   mergeIdRanges,
   rowsOfLength,
   selectIncidents,
+  warmCells,
   type IncidentColumns,
   type IncidentRows,
 } from '../../server/incidents/incident-columns.js';
@@ -220,6 +221,39 @@ describe('densityOf', () => {
   it('refuses resolutions outside 3…8', () => {
     expect(() => densityOf(columnsOf([]), {}, 2)).toThrow('Invalid density resolution: 2');
     expect(() => densityOf(columnsOf([]), {}, 9)).toThrow('Invalid density resolution: 9');
+  });
+});
+
+describe('warmCells', () => {
+  it('computes cells ahead in slices; counts stay those of cells computed on demand', () => {
+    const rng = createRng('incident-columns:warm');
+    const list: Row[] = Array.from({ length: 500 }, (_, i) => ({
+      id: i + 1,
+      t: i * 1000,
+      lng: rng.uniform(-80.5, -77.5),
+      lat: rng.uniform(-3, 0.5),
+    }));
+    const warmed = columnsOf(list);
+    let row = 0;
+    let slices = 0;
+    while (row < warmed.length) {
+      row = warmCells(warmed, 7, row, 128);
+      slices++;
+    }
+    expect(slices).toBe(4); // 128 + 128 + 128 + 116
+    expect(warmed.cellTables.get(7)!.cells.length).toBeGreaterThan(0);
+    const cold = columnsOf(list);
+    expect(densityOf(warmed, { bbox: [-79, -2, -78, 0] }, 7)).toEqual(
+      densityOf(cold, { bbox: [-79, -2, -78, 0] }, 7),
+    );
+    // Every one of the 500 rows counted, each in the cell latLngToCell gives it.
+    const expected = new Map<string, number>();
+    for (const r of list) {
+      const cell = latLngToCell(r.lat, r.lng, 7);
+      expected.set(cell, (expected.get(cell) ?? 0) + 1);
+    }
+    expect(new Map(densityOf(warmed, {}, 7).cells.map((c) => [c.h3, c.n]))).toEqual(expected);
+    expect(() => warmCells(warmed, 9, 0, 1)).toThrow('Invalid density resolution: 9');
   });
 });
 
