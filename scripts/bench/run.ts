@@ -16,6 +16,7 @@ const BENCHES = [
   'coverage-bench.ts',
   'alerts-bench.ts',
   'incident-density-bench.ts',
+  'loadtest-bench.ts',
 ];
 const only = process.argv.slice(2);
 

@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import { createRng } from '../../server/demo/random.js';
 import { report } from '../bench/report.js';
 import { coresUsed, cpuSnapshot, withChildren, type CpuSnapshot } from './cpu-usage.js';
+import { httpCeiling, unloadedLatency } from './baselines.js';
 import { scrapeEventLoopLag } from './event-loop-lag.js';
 import { summarize } from './latency-summary.js';
 import { openSseListeners } from './sse-listeners.js';
@@ -153,6 +154,21 @@ async function drive(
   );
 
   // The streams are spread over the servers: with several, each server fans out every event.
+  // Baselines of this run, before the load: each class alone, one request at a time, and the HTTP
+  // stack's ceiling on the same connections.
+  const baselineRng = createRng('atalaya-loadtest-baseline');
+  const unloaded = new Map<string, number[]>();
+  for (const cls of classes) {
+    const times: number[] = [];
+    // Warm first (caches, the first density at each resolution), as the loaded run's warm-up does.
+    await unloadedLatency(url, cls, baselineRng, 20);
+    const s = await unloadedLatency(url, cls, baselineRng, 40, times);
+    unloaded.set(cls.name, times);
+    say(`unloaded ${cls.name}: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`);
+  }
+  const ceiling = await httpCeiling(urls, connections, 5);
+  say(`HTTP stack ceiling (GET /api/health/live, ${connections} connections): ${ceiling.toFixed(0)} req/s`);
+
   const sse = await openSseListeners(urls, sseCount);
   const rng = createRng('atalaya-loadtest');
   const tallies: Tally[] = classes.map((cls) => ({
@@ -308,6 +324,7 @@ async function drive(
       name: 'mixed throughput',
       value: overall.count / durationS,
       unit: 'req/s',
+      baseline: { name: 'GET /api/health/live alone', value: ceiling },
       ...(budgeted ? { budget: { value: BUDGET.throughput, better: 'higher' as const } } : {}),
     }) && ok;
   ok =
@@ -315,6 +332,7 @@ async function drive(
       name: 'mixed p99 latency',
       value: overall.p99,
       unit: 'ms',
+      baseline: { name: 'unloaded, one at a time', value: summarize([...unloaded.values()].flat()).p99 },
       ...(budgeted ? { budget: { value: BUDGET.p99Ms, better: 'lower' as const } } : {}),
     }) && ok;
   for (const t of tallies) {
@@ -323,6 +341,7 @@ async function drive(
         name: `${t.cls.name} p99 latency`,
         value: summarize(t.times).p99,
         unit: 'ms',
+        baseline: { name: 'unloaded', value: summarize(unloaded.get(t.cls.name) ?? []).p99 },
         ...(budgeted ? { budget: { value: BUDGET.p99Ms, better: 'lower' as const } } : {}),
       }) && ok;
   }
