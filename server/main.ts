@@ -21,6 +21,7 @@ import { loadConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
+import { incidentSnapshot } from './incidents/incident-snapshot.js';
 import { createLogger } from './logger.js';
 import { demoLoaded, loadDemoData } from './seed/load-demo.js';
 import { loadReferenceData } from './seed/load-reference.js';
@@ -153,6 +154,11 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  // The map's density and histogram answer from an in-memory copy of the incidents: read it now,
+  // not on the first operator's request.
+  incidentSnapshot(db)
+    .current()
+    .catch((err: unknown) => log.warn({ err }, 'reading the incidents into memory failed'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // The coverage-loss rules read each region's coverage: feed it once a minute once coverage is ready.

@@ -22,6 +22,14 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
     expect(db.kind).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
   });
 
+  it.skipIf(!process.env.DATABASE_URL)('runs PostgreSQL sessions without JIT compilation', async () => {
+    const db = await testDatabase();
+    const [row] = await db.query<{ jit: string }>('SHOW jit');
+    expect(row!.jit).toBe('off');
+    // Every pooled session, inside transactions too.
+    expect(await db.transaction((tx) => tx.query<{ jit: string }>('SHOW jit'))).toEqual([{ jit: 'off' }]);
+  });
+
   it('returns int8 and numeric as numbers and timestamptz as Date on both drivers', async () => {
     const db = await testDatabase();
     await db.query(`INSERT INTO ${TABLE} VALUES (1, 'a', 9007199254740991, 3516.80, '2026-01-02T03:04:05Z')`);
