@@ -166,7 +166,19 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
   const unsubscribeWatch = app.subscribe((state, previous) => {
     if (state.overlays.has('volcanoes') && !previous.overlays.has('volcanoes')) void loadWatch();
   });
-  void loadWatch();
+  // The first load waits for the map's first complete draw: the watch (a request per thermal
+  // camera, then a restyle of the volcano rings and labels) is not needed to draw it, and on a cold
+  // load under software WebGL it competed with the map for the main thread.
+  let unsubscribeMapReady: (() => void) | null = null;
+  if (runtime.get().mapReady) void loadWatch();
+  else {
+    unsubscribeMapReady = runtime.subscribe((rt) => {
+      if (!rt.mapReady) return;
+      unsubscribeMapReady?.();
+      unsubscribeMapReady = null;
+      void loadWatch();
+    });
+  }
 
   runtime.set({ timeDomain: timeDomain(Date.now(), app.get().timeWindow) });
   const domainTimer = setInterval(
@@ -191,6 +203,7 @@ export function startLayerDataLoader(app: Store<AppState>, runtime: Store<Runtim
       clearInterval(domainTimer);
       clearInterval(watchTimer);
       unsubscribeWatch();
+      unsubscribeMapReady?.();
       watchController?.abort();
       clearTimeout(densityTimer);
       for (const controller of Object.values(inflight)) controller?.abort();

@@ -30,6 +30,10 @@ export function buildDensityLayer(
     getHexagon: (d) => d.h3,
     getFillColor: (d) => countColor(d.n, max),
     extruded: false,
+    // Always drawn as polygons: with 'auto' deck.gl draws resolutions 3–5 as polygons and 6–8 as
+    // instanced columns, two sublayer types, so a zoom across resolution 5/6 compiled the other
+    // one's programs in the middle of the move (~6 s of one frame under software WebGL).
+    highPrecision: true,
     stroked: false,
     filled: true,
     opacity: DENSITY_OPACITY,
