@@ -15,8 +15,9 @@
  *   tilted 45°.
  *
  * Software rendering here is bound by fill rate in the GPU process (a quarter of the pixels draws
- * about three times faster) and by shader compilation at load (~250 ms per GL program), and the
- * machine's other work takes its share of the 2 cores. So each time bound is the budget for an
+ * about three times faster; 4× multisampling, now off on software renderers, more than doubled a
+ * frame) and by shader compilation (~100–250 ms per GL program, at load and whenever a layer needs
+ * a program it has not used yet), and the machine's other work takes its share of the 2 cores. So each time bound is the budget for an
  * unloaded machine times max(1, load average ÷ cores), measured just before; both are printed, and
  * the load budget is also reported against the issue's 3 s at face value.
  */
@@ -34,17 +35,21 @@ const results: Record<string, unknown> = {};
 /** The issue's budget for a load with the demo data, ms. */
 const LOAD_BUDGET_MS = 3000;
 /**
- * What the test asserts, ms: not yet the budget. Under SwiftShader the WebGL context and ~12 shader
- * programs cost ~3 s before the first frame (median 3.6 s on a quiet machine), so the budget is
- * printed and recorded at face value (MISS today) and the assertion guards against regressions at
- * twice it.
+ * What the test asserts, ms: not yet the budget. Under SwiftShader the WebGL context (~0.2–0.4 s)
+ * and the 9 shader programs of the default view (7 MapLibre — 12 before client/map/shader-variants.ts
+ * and sky-pass.ts — and deck.gl's labels and dots) cost most of the time before the first frame:
+ * median 3.6 s on a quiet machine before those changes, 5.4 → 4.9 s beside the old client's 8.3 s
+ * with the load average at 8. So the budget is printed and recorded at face value and the assertion
+ * guards against regressions at twice it.
  */
 const LOAD_GUARD_MS = 2 * LOAD_BUDGET_MS;
 /**
  * Frame-time bounds on an unloaded 2-core machine with SwiftShader, ms: what the measurements
- * printed by this test support (flat map with every layer: p50 ≈ 0.5 s, max ≈ 1 s at load ≈ 4;
- * with 3D terrain: p50 ≈ 2.7 s, max ≈ 4.8 s at load ≈ 3). Nowhere near 60 fps: software WebGL is
- * not what an operations room runs on, and the figures say so.
+ * printed by this test supported before the software-rendering changes (flat map with every layer:
+ * p50 ≈ 0.5 s, max ≈ 1 s at load ≈ 4; with 3D terrain: p50 ≈ 2.7 s, max ≈ 4.8 s at load ≈ 3); kept
+ * as they were. Beside the old client at load average 5–6: flat p50 0.57–0.78 → 0.28–0.48 s,
+ * 1.0–1.3 → 1.9–2.8 fps; terrain max 9.3 → 6.9 s. Nowhere near 60 fps: software WebGL is not what
+ * an operations room runs on, and the figures say so.
  */
 const FRAME_BOUNDS = {
   flat: { p50Ms: 750, maxMs: 2500 },
@@ -185,6 +190,8 @@ async function frameTimes(terrain: boolean, name: string) {
           settled(rt.regionStats.status) &&
           settled(rt.planner.raster.status) &&
           settled(rt.alerts.status) &&
+          // The volcano watch loads after the map's first draw; its restyle belongs before the moves.
+          settled(rt.volcanoWatch.status) &&
           map.loaded() &&
           map.areTilesLoaded()
         );
@@ -197,6 +204,7 @@ async function frameTimes(terrain: boolean, name: string) {
       const rt = window.__atalaya.runtime.get();
       return { density: rt.density.status, cameras: rt.cameras.status, regionStats: rt.regionStats.status,
         coverageRaster: rt.planner.raster.status, alerts: rt.alerts.status, alertCount: rt.alerts.list.byId.size,
+        volcanoWatch: rt.volcanoWatch.status,
         terrain: window.__atalaya.map.getTerrain() !== null };
     })()`)) as Record<string, unknown>;
     await screenshot(page, `performance-${name}`);
