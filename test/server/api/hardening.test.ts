@@ -398,6 +398,7 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   "READING_COLUMNS.join(', ')",
   "ruleIds ? 'AND rule_id = ANY($1::bigint[])' : ''",
   "since ? 'AND occurred_at >= $3' : ''",
+  "after ? 'WHERE (i.occurred_at, i.id) > ($3::timestamptz, $4::bigint)' : ''",
   "VALID_MULTIPOLYGON.replace('$GEOM', '$4')",
   "VALID_MULTIPOLYGON.replace('$GEOM', '$5')",
   "REGION_OF('ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)')",
