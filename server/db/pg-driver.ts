@@ -14,6 +14,13 @@ export interface PgOptions {
   connectionString: string;
   /** Pool size; PostgreSQL work is I/O-bound for us, a small pool suffices on 2 cores. */
   max?: number;
+  /**
+   * Connections kept for transactions alone (the writes: a gateway's batch, an acknowledgement, a rule
+   * change); 0 or absent, transactions share the pool. A burst of map reads at a second's turn would
+   * otherwise queue a gateway's batch behind every one of them for the pool's clients: the readings
+   * that raise alerts must not wait for the map.
+   */
+  transactionMax?: number;
   /** Per-statement time limit in ms, so one runaway query cannot pin a connection. */
   statementTimeoutMs?: number;
   /**
@@ -30,9 +37,17 @@ typeOverrides.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v))
 
 /** Opens a pool on a real PostgreSQL/PostGIS server. */
 export async function openPostgres(options: PgOptions): Promise<Database> {
+  const pool = newPool(options, options.max ?? 10);
+  const txPool = options.transactionMax ? newPool(options, options.transactionMax) : pool;
+  const db = new PgDatabase(pool, txPool);
+  await db.query('SELECT 1');
+  return db;
+}
+
+function newPool(options: PgOptions, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.max ?? 10,
+    max,
     types: typeOverrides,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     connectionTimeoutMillis: 5_000,
@@ -44,9 +59,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new PgDatabase(pool);
-  await db.query('SELECT 1');
-  return db;
+  return pool;
 }
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
@@ -115,13 +128,16 @@ function guardCheckedOut(client: pg.PoolClient): { error: Error | null; off(): v
 
 class PgDatabase extends QueryableDatabase {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly txPool: pg.Pool,
+  ) {
     super(wrap(pool));
   }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.txPool.connect();
     } catch (error) {
       throw translateDriverError(error);
     }
@@ -145,6 +161,6 @@ class PgDatabase extends QueryableDatabase {
     }
   }
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.txPool === this.pool ? null : this.txPool.end()]);
   }
 }

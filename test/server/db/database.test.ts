@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { one, maybeOne } from '../../../server/db/database.js';
 import { DataIntegrityError, IntegrityConstraintError, ValidationError } from '../../../server/errors.js';
-import { testDatabase } from '../../setup/test-database.js';
+import { openPostgres } from '../../../server/db/pg-driver.js';
+import { testDatabase, testDatabaseUrl } from '../../setup/test-database.js';
 
 const TABLE = `scratch_${process.pid}`;
 
@@ -21,6 +22,30 @@ describe(`database layer (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
     const db = await testDatabase();
     expect(db.kind).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'keeps connections for transactions: a write does not wait for busy statement connections',
+    async () => {
+      const own = await openPostgres({
+        connectionString: testDatabaseUrl()!,
+        max: 1,
+        transactionMax: 1,
+      });
+      try {
+        // The one statement connection sleeps for 2 s; the transaction commits meanwhile.
+        const sleeping = own.query('SELECT pg_sleep(2)');
+        const t0 = performance.now();
+        const [row] = await own.transaction((tx) => tx.query<{ n: number }>('SELECT 41 + 1 AS n'));
+        const waitedMs = performance.now() - t0;
+        expect(row!.n).toBe(42);
+        await sleeping;
+        // Sharing the pool, it would have waited the whole 2 s.
+        expect(waitedMs).toBeLessThan(1500);
+      } finally {
+        await own.close();
+      }
+    },
+  );
 
   it.skipIf(!process.env.DATABASE_URL)('runs PostgreSQL sessions without JIT compilation', async () => {
     const db = await testDatabase();
