@@ -196,17 +196,19 @@ async function drive(
   ];
   const windowEnd = windowStart + durationS * 1000;
   let readingsStored = 0;
-  const runs = tallies.map((t) => {
+  /** One autocannon instance of `connections` at `rate` for the class, started after `delayMs`. */
+  const start = async (t: Tally, connections: number, rate: number, delayMs: number) => {
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     let instance!: autocannon.Instance;
     const done = new Promise<autocannon.Result>((resolve, reject) => {
       instance = autocannon(
         {
           // Several URLs: autocannon spreads the connections over them (its typings only say string).
           url: (urls.length === 1 ? url : urls) as string,
-          connections: t.cls.connections,
-          overallRate: t.cls.rate,
+          connections,
+          overallRate: rate,
           duration: warmupS + durationS + 1,
-          maxOverallRequests: Math.max(t.cls.connections, Math.ceil((maxRequests * t.cls.rate) / offered)),
+          maxOverallRequests: Math.max(connections, Math.ceil((maxRequests * rate) / offered)),
           timeout: 10,
           ...(t.cls.name === 'ingest' ? {} : { setupClient: discardBodies }),
           requests: [
@@ -245,7 +247,19 @@ async function drive(
       t.failures.set(key, (t.failures.get(key) ?? 0) + 1);
     });
     return done;
-  });
+  };
+  // autocannon paces each connection by the second, all from the same instant: a class of independent
+  // clients (the gateways, each on its own clock) runs as one instance per client, started at its own
+  // phase in the second, rather than all at the top of it with the burst of map reads.
+  const runs = tallies.map((t) =>
+    t.cls.independentClients
+      ? Promise.all(
+          Array.from({ length: t.cls.connections }, (_, i) =>
+            start(t, 1, t.cls.rate / t.cls.connections, (i * 1000) / t.cls.connections),
+          ),
+        )
+      : start(t, t.cls.connections, t.cls.rate, 0),
+  );
   await Promise.all(runs);
   for (const t of cpuTimers) clearTimeout(t);
   const lags = await Promise.all(urls.map((u) => scrapeEventLoopLag(u)));

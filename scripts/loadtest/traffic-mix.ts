@@ -31,6 +31,8 @@ export interface TrafficClass {
   rate: number;
   /** Keep-alive connections it uses (concurrent requests at most). */
   connections: number;
+  /** Each connection is an independent client with its own phase in the second (the gateways). */
+  independentClients?: boolean;
   next(rng: Rng): RequestSpec;
 }
 
@@ -189,6 +191,7 @@ export function gatewayIngestClass(
     name: 'ingest',
     rate: gateways,
     connections: gateways,
+    independentClients: true,
     next(rng) {
       const g = k % gateways;
       const turn = Math.floor(k / gateways) % READING_INTERVAL_S;

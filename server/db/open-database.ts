@@ -12,9 +12,9 @@ export function openDatabase(options: {
   return options.databaseUrl
     ? openPostgres({
         connectionString: options.databaseUrl,
-        // The server's pools: 10 connections for statements, 4 kept for transactions (pg-driver.ts).
+        // The server's pools: 10 connections for statements, 8 kept for transactions (pg-driver.ts).
         max: 10,
-        transactionMax: 4,
+        transactionMax: 8,
         ...(options.security ? { statementTimeoutMs: options.security.statementTimeoutMs } : {}),
       })
     : openPGlite({ dataDir: options.dataDir });
