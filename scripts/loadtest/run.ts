@@ -71,6 +71,7 @@ const readRate = int('rate', 1, 100_000);
 const connections = int('connections', 1, 1000);
 const gateways = int('gateways', 1, 100);
 const sseCount = int('sse', 0, 10_000);
+const workers = int('workers', 1, 64);
 const maxRequests =
   values['max-requests'] === undefined
     ? Math.ceil((readRate + gateways) * (durationS + warmupS) * 1.2)
@@ -97,7 +98,7 @@ async function main(): Promise<number> {
       env: {
         LOG_LEVEL: values['log-level']!,
         ATALAYA_RATE_LIMIT_LOOPBACK: 'exempt',
-        ATALAYA_WORKERS: String(int('workers', 1, 64)),
+        ATALAYA_WORKERS: String(workers),
       },
       keep: values.keep,
       servers: int('servers', 1, 8),
@@ -271,7 +272,10 @@ async function drive(
 
   // ------------------------------------------------------------------ report
   const where =
-    kind === 'remote' ? urls.join(', ') : `${kind}, ${urls.length} server${urls.length > 1 ? 's' : ''}`;
+    kind === 'remote'
+      ? urls.join(', ')
+      : `${kind}, ${urls.length} server${urls.length > 1 ? 's' : ''}` +
+        (workers > 1 ? ` of ${workers} workers (ATALAYA_WORKERS)` : '');
   console.log(`\n# loadtest: ${durationS} s on ${where}\n`);
   console.log('class        req/s     p50 ms   p99 ms   max ms   MB/s   errors');
   let errors = 0;
