@@ -7,11 +7,9 @@
  * Budget: p99 < 1 s. Baseline: the POST round trip of the same load with no rules loaded (the floor the
  * SSE latency stands on). Embedded PGlite always; PostgreSQL too with BENCH_DATABASE_URL (or DATABASE_URL).
  */
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openPGlite } from '../../server/db/pglite-driver.js';
-import { openPostgres } from '../../server/db/pg-driver.js';
 import { insertRule } from '../../server/db/rule-store.js';
 import { assertRule, type RuleDefinitionInput } from '../../server/rules/rule-schema.js';
 import {
@@ -21,6 +19,7 @@ import {
   type Reading,
 } from '../../test/server/alerts/alert-harness.js';
 import { createToken } from '../../server/db/token-store.js';
+import { freshBenchDatabase } from './bench-database.js';
 import { report } from './report.js';
 import { createLogger } from '../../server/logger.js';
 
@@ -220,15 +219,7 @@ export async function alertsBench(): Promise<boolean> {
   }
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (url) {
-    const target = new URL(url);
-    const name = `${target.pathname.slice(1) || 'atalaya'}_bench_alerts`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    target.pathname = `/${name}`;
-    const db = await openPostgres({ connectionString: target.toString() });
+    const db = await freshBenchDatabase(url, 'bench_alerts');
     try {
       ok = (await bench(db, 'PostgreSQL/PostGIS')) && ok;
     } finally {

@@ -12,16 +12,15 @@
  * incidents in `<name>_bench_density`. The embedded PGlite: BENCH_DENSITY_LITE_INCIDENTS (default
  * 250,000), printed for comparison without budgets. Figures are medians over warm runs.
  */
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { incidentDensity } from '../../server/db/density-queries.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openPGlite } from '../../server/db/pglite-driver.js';
-import { openPostgres } from '../../server/db/pg-driver.js';
 import { createRng } from '../../server/demo/random.js';
 import { INCIDENT_CATEGORIES, type BBox } from '../../server/domain/types.js';
 import { densityOf, type IncidentAggregateFilter } from '../../server/incidents/incident-columns.js';
 import { IncidentSnapshot } from '../../server/incidents/incident-snapshot.js';
+import { dropBenchDatabase, freshBenchDatabase } from './bench-database.js';
 import { report } from './report.js';
 
 const PG_INCIDENTS = Number(process.env.BENCH_DENSITY_INCIDENTS ?? 1_000_000);
@@ -186,24 +185,13 @@ export async function incidentDensityBench(): Promise<boolean> {
   let ok = true;
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (url) {
-    const target = new URL(url);
-    const name = `${target.pathname.slice(1) || 'atalaya'}_bench_density`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    target.pathname = `/${name}`;
-    const db = await openPostgres({ connectionString: target.toString(), statementTimeoutMs: 600_000 });
+    const db = await freshBenchDatabase(url, 'bench_density', { statementTimeoutMs: 600_000 });
     try {
       ok = (await bench(db, 'PostgreSQL', PG_INCIDENTS, true)) && ok;
     } finally {
       await db.close();
       // A million rows are ~300 MB on disk: the database goes with the run.
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
+      await dropBenchDatabase(url, 'bench_density');
     }
   } else {
     console.log(

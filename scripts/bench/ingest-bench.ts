@@ -4,7 +4,6 @@
  * database and, with BENCH_DATABASE_URL (or DATABASE_URL), on PostgreSQL/PostGIS.
  * Budgets (issue "Data in"): ≥ 100,000 readings/s and ≥ 50,000 incidents/s into real PostGIS.
  */
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import {
   stageCameras,
@@ -14,8 +13,8 @@ import {
 } from '../../server/db/ingest-store.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openPGlite } from '../../server/db/pglite-driver.js';
-import { openPostgres } from '../../server/db/pg-driver.js';
 import type { Camera, Incident, IncidentCategory } from '../../server/domain/types.js';
+import { freshBenchDatabase } from './bench-database.js';
 import { report } from './report.js';
 
 const READINGS = Number(process.env.BENCH_READINGS ?? 500_000);
@@ -163,15 +162,7 @@ export async function ingestBench(): Promise<boolean> {
   let ok = true;
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (url) {
-    const target = new URL(url);
-    const name = `${target.pathname.slice(1) || 'atalaya'}_bench`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    target.pathname = `/${name}`;
-    const db = await openPostgres({ connectionString: target.toString(), statementTimeoutMs: 600_000 });
+    const db = await freshBenchDatabase(url, 'bench', { statementTimeoutMs: 600_000 });
     try {
       ok = (await bench(db, 'PostgreSQL/PostGIS', { readings: 100_000, incidents: 50_000 })) && ok;
     } finally {
