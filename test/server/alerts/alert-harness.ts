@@ -116,17 +116,18 @@ export function addHookedIngestRoutes(
   }
 }
 
-/** The alert service and its routes on `db`, listening on a free loopback port. */
+/** The alert service and its routes on `db` (reads public unless `publicReads: false`), on a free loopback port. */
 export async function startHarness(
   db: Database,
-  options: Partial<AlertServiceOptions> = {},
+  options: Partial<AlertServiceOptions> & { publicReads?: boolean } = {},
   log: Logger = createLogger('silent'),
 ): Promise<Harness> {
-  const service = new AlertService({ db, log, rulesFile: null, tickEveryMs: 0, ...options });
+  const { publicReads = true, ...serviceOptions } = options;
+  const service = new AlertService({ db, log, rulesFile: null, tickEveryMs: 0, ...serviceOptions });
   await service.start();
   const app = express();
   app.use('/api', authenticate(db));
-  const api = new ApiRoutes(true);
+  const api = new ApiRoutes(publicReads);
   addAlertRoutes(api, db, service);
   addRuleRoutes(api, db, service);
   addHookedIngestRoutes(api, db, service.onCommitted);

@@ -3,49 +3,23 @@
  * away must not go on watching the alerts. Streams of live tokens and anonymous ones (public reads)
  * stay open. The service's heartbeat is shortened to 100 ms so the check comes quickly.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertService } from '../../../server/alerts/alert-service.js';
-import { addAlertRoutes } from '../../../server/api/alert-routes.js';
-import { authenticate } from '../../../server/api/authenticate.js';
-import { apiNotFound, problemDetails } from '../../../server/api/problem-details.js';
-import { ApiRoutes } from '../../../server/api/route-registry.js';
 import type { Database } from '../../../server/db/database.js';
 import { createToken, revokeToken } from '../../../server/db/token-store.js';
-import { createLogger } from '../../../server/logger.js';
-import { alertTestDatabase } from './alert-harness.js';
+import { alertTestDatabase, startHarness, type Harness } from './alert-harness.js';
 
 const HEARTBEAT_MS = 100;
 let db: Database;
-let server: Server;
-let service: AlertService;
+let harness: Harness;
 let url: string;
 
 beforeAll(async () => {
   db = await alertTestDatabase();
-  const log = createLogger('silent');
-  service = new AlertService({ db, log, rulesFile: null, tickEveryMs: 0, streamHeartbeatMs: HEARTBEAT_MS });
-  await service.start();
-  const app = express();
-  app.use('/api', authenticate(db));
-  const api = new ApiRoutes(true);
-  addAlertRoutes(api, db, service);
-  app.use(api.router);
-  app.use('/api', apiNotFound);
-  app.use(problemDetails(log));
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  harness = await startHarness(db, { streamHeartbeatMs: HEARTBEAT_MS });
+  url = harness.url;
 });
 
-afterAll(async () => {
-  await service?.stop();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+afterAll(() => harness?.close());
 
 /** An open stream: `ended` resolves when the server ends it; `heartbeats()` counts comment lines so far. */
 async function open(token: string | null) {
@@ -92,7 +66,7 @@ describe('GET /api/alerts/stream after a token is revoked', () => {
     await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_MS));
     expect(b.heartbeats()).toBeGreaterThan(before[0]!);
     expect(c.heartbeats()).toBeGreaterThan(before[1]!);
-    expect(service.stream.size).toBe(2);
+    expect(harness.service.stream.size).toBe(2);
 
     // Reconnecting with the revoked token is refused.
     const again = await fetch(`${url}/api/alerts/stream`, {

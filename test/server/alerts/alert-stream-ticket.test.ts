@@ -4,47 +4,28 @@
  * server's own pieces (authenticate, ApiRoutes with public reads off, the alert routes, problem details)
  * around the alert service, on the alert suites' database.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import express from 'express';
-import { AlertService } from '../../../server/alerts/alert-service.js';
-import { addAlertRoutes } from '../../../server/api/alert-routes.js';
-import { authenticate } from '../../../server/api/authenticate.js';
-import { apiNotFound, problemDetails } from '../../../server/api/problem-details.js';
-import { ApiRoutes } from '../../../server/api/route-registry.js';
-import { createLogger } from '../../../server/logger.js';
-import { alertTestDatabase, call, createTokens, type Json } from './alert-harness.js';
+import {
+  alertTestDatabase,
+  call,
+  createTokens,
+  startHarness,
+  type Harness,
+  type Json,
+} from './alert-harness.js';
 
-let server: Server;
-let service: AlertService;
+let harness: Harness;
 let url: string;
 let tokens: Awaited<ReturnType<typeof createTokens>>;
 
 beforeAll(async () => {
   const db = await alertTestDatabase();
   tokens = await createTokens(db, 'stream-ticket');
-  const log = createLogger('silent');
-  service = new AlertService({ db, log, rulesFile: null, tickEveryMs: 0 });
-  await service.start();
-  const app = express();
-  app.use('/api', authenticate(db));
-  const api = new ApiRoutes(false);
-  addAlertRoutes(api, db, service);
-  app.use(api.router);
-  app.use('/api', apiNotFound);
-  app.use(problemDetails(log));
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  harness = await startHarness(db, { publicReads: false });
+  url = harness.url;
 });
 
-afterAll(async () => {
-  await service?.stop();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+afterAll(() => harness?.close());
 
 /** Opens the stream and reads its first chunk; the status, type and that first text. */
 async function openStream(
