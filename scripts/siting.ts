@@ -14,12 +14,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SitingBody } from '../server/api/coverage-routes.js';
 import { parseOrThrow } from '../server/api/validate.js';
-import {
-  newCoverageFeatureCollection,
-  sitesFeatureCollection,
-  sitingCsv,
-  type SitingRow,
-} from '../server/coverage/coverage-export.js';
+import { newCoverageFeatureCollection } from '../server/coverage/coverage-export.js';
+import { sitesFeatureCollection, sitingCsv, type SitingRow } from '../server/coverage/siting-table.js';
 import { createCoverageService, type SitingRequest } from '../server/coverage/coverage-service.js';
 import { loadConfig } from '../server/config.js';
 import { migrate } from '../server/db/migrate.js';

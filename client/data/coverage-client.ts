@@ -74,23 +74,9 @@ export interface SitingRequest {
   exact?: boolean;
 }
 
-/** A row of the ranked table (server/coverage/coverage-export.ts, SitingRow). */
-export interface SitingRow {
-  rank: number;
-  lon: number;
-  lat: number;
-  azimuthDeg: number;
-  source: string;
-  label: string;
-  costUsd: number;
-  cumulativeCostUsd: number;
-  marginalGain: number;
-  marginalGainPct: number | null;
-  cumulativeCovered: number;
-  cumulativeCoveredPct: number | null;
-  newCells: number;
-  newAreaKm2: number;
-}
+/** A row of the ranked table: the server's own definition (its downloads are written from it too). */
+export type { SitingRow } from '../../server/coverage/siting-table.js';
+import type { SitingRow } from '../../server/coverage/siting-table.js';
 
 export type NewCoverageCollection = FeatureCollection<
   MultiPolygon,

@@ -15,14 +15,13 @@ import {
   CAMERA_MODEL_IDS,
   CAMERA_MODELS,
   rankedRows,
-  sitesCsv,
-  sitesGeoJson,
   sitingRequest,
   type PlannerRuntime,
   type PlannerTool,
   type SitingForm,
 } from './planner-state.js';
 import type { SitingRequest } from '../data/coverage-client.js';
+import { sitesFeatureCollection, sitingCsv } from '../../server/coverage/siting-table.js';
 
 export interface PlannerSitingProps {
   language: Language;
@@ -453,7 +452,7 @@ function SitingResults({ language, planner, onClear, onHighlight, onFlyTo }: Pla
               type="button"
               class="button button--small"
               data-testid="export-sites-csv"
-              onClick={() => download(`${stem}.csv`, 'text/csv', sitesCsv(result.table))}
+              onClick={() => download(`${stem}.csv`, 'text/csv', sitingCsv(result.table))}
             >
               {t(language, 'planner.export.sitesCsv')}
             </button>
@@ -465,7 +464,7 @@ function SitingResults({ language, planner, onClear, onHighlight, onFlyTo }: Pla
                 download(
                   `${stem}.geojson`,
                   'application/geo+json',
-                  JSON.stringify(sitesGeoJson(result.table), null, 1),
+                  JSON.stringify(sitesFeatureCollection(result.table), null, 1),
                 )
               }
             >

@@ -5,7 +5,6 @@
  * (planner-panel.tsx), the loader (planner-loader.ts) and the map layers read and write it
  * through the runtime store's `planner` field.
  */
-import type { Feature, FeatureCollection, Point } from 'geojson';
 import type {
   CameraModel,
   CoverageRaster,
@@ -14,7 +13,6 @@ import type {
   RasterWindow,
   SitingRequest,
   SitingResult,
-  SitingRow,
   WhatIfChange,
   WhatIfResult,
   ZoneStat,
@@ -325,67 +323,6 @@ export function rankedRows(result: SitingResult): RankedRow[] {
           : Math.round((r.cumulativeCoveredPct - base) * 100) / 100,
       position: [r.lon, r.lat],
     }));
-}
-
-/** Columns of the sites CSV, in the server's order (server/coverage/coverage-export.ts, SITING_CSV_COLUMNS). */
-export const SITES_CSV_COLUMNS = [
-  'rank',
-  'lon',
-  'lat',
-  'azimuth_deg',
-  'source',
-  'label',
-  'cost_usd',
-  'cumulative_cost_usd',
-  'marginal_gain',
-  'marginal_gain_pct',
-  'cumulative_covered',
-  'cumulative_covered_pct',
-  'new_cells',
-  'new_area_km2',
-] as const;
-
-/** The chosen sites as RFC 4180 CSV (CRLF lines, quoted where needed), as POST /api/siting?format=csv writes them. */
-export function sitesCsv(rows: readonly SitingRow[]): string {
-  const field = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = rows.map((r) =>
-    [
-      r.rank,
-      r.lon,
-      r.lat,
-      r.azimuthDeg,
-      r.source,
-      r.label,
-      r.costUsd,
-      r.cumulativeCostUsd,
-      r.marginalGain,
-      r.marginalGainPct,
-      r.cumulativeCovered,
-      r.cumulativeCoveredPct,
-      r.newCells,
-      r.newAreaKm2,
-    ]
-      .map(field)
-      .join(','),
-  );
-  return [SITES_CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
-}
-
-/** The chosen sites as GeoJSON points with their table row, as POST /api/siting?format=geojson writes them. */
-export function sitesGeoJson(rows: readonly SitingRow[]): FeatureCollection<Point, SitingRow> {
-  return {
-    type: 'FeatureCollection',
-    features: rows.map((r): Feature<Point, SitingRow> => ({
-      type: 'Feature',
-      id: r.rank,
-      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-      properties: { ...r },
-    })),
-  };
 }
 
 /** Largest side of the raster asked for a view, pixels (the server's limit is 2048). */

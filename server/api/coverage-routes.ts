@@ -4,13 +4,8 @@
  * coverage service → respond.
  */
 import type { CoverageService, SitingRequest, WhatIfChange } from '../coverage/coverage-service.js';
-import {
-  gapsCsv,
-  gapsFeatureCollection,
-  newCoverageFeatureCollection,
-  sitesFeatureCollection,
-  sitingCsv,
-} from '../coverage/coverage-export.js';
+import { gapsCsv, gapsFeatureCollection, newCoverageFeatureCollection } from '../coverage/coverage-export.js';
+import { sitesFeatureCollection, sitingCsv } from '../coverage/siting-table.js';
 import { MAX_DISPLAY_SIDE_PX } from '../coverage/coverage-display.js';
 import { CAMERA_KINDS, CAMERA_STATUSES } from '../domain/types.js';
 import { NotFoundError } from '../errors.js';

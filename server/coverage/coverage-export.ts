@@ -2,7 +2,7 @@
  * Coverage out of Atalaya: counts and image quality as GeoTIFF (geotiff-encode.ts), gaps and
  * sites as GeoJSON (RFC 7946) and CSV (RFC 4180).
  */
-import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import type { CellRect, CoverageGrid } from './coverage-grid.js';
 import { ownerOf, shadowSpans } from './coverage-grid.js';
 import { csvRow } from '../csv-format.js';
@@ -12,6 +12,7 @@ import type { RasterToEncode } from './geotiff-encode.js';
 import type { GapCluster } from './gap-polygons.js';
 import { cellOutline } from './gap-polygons.js';
 import type { Footprint } from './network-coverage.js';
+import type { SitingRow } from './siting-table.js';
 
 /**
  * The owned cell behind each cell of a window of one tier (row-major): the cell itself where the
@@ -171,79 +172,6 @@ export function gapsCsv(gaps: readonly GapCluster[], demandName: string): string
       ...g.bbox.map((v) => round(v, 6)),
     ]),
   );
-}
-
-/** A row of the siting table. */
-export interface SitingRow {
-  rank: number;
-  lon: number;
-  lat: number;
-  azimuthDeg: number;
-  source: string;
-  label: string;
-  costUsd: number;
-  cumulativeCostUsd: number;
-  /** Demand this site adds to those before it. */
-  marginalGain: number;
-  marginalGainPct: number | null;
-  cumulativeCovered: number;
-  cumulativeCoveredPct: number | null;
-  /** Cells (and km²) of the area this site is the first to see. */
-  newCells: number;
-  newAreaKm2: number;
-}
-
-export const SITING_CSV_COLUMNS = [
-  'rank',
-  'lon',
-  'lat',
-  'azimuth_deg',
-  'source',
-  'label',
-  'cost_usd',
-  'cumulative_cost_usd',
-  'marginal_gain',
-  'marginal_gain_pct',
-  'cumulative_covered',
-  'cumulative_covered_pct',
-  'new_cells',
-  'new_area_km2',
-] as const;
-
-/** The ranked table as CSV. */
-export function sitingCsv(rows: readonly SitingRow[]): string {
-  return toCsv(
-    SITING_CSV_COLUMNS,
-    rows.map((r) => [
-      r.rank,
-      r.lon,
-      r.lat,
-      r.azimuthDeg,
-      r.source,
-      r.label,
-      r.costUsd,
-      r.cumulativeCostUsd,
-      r.marginalGain,
-      r.marginalGainPct,
-      r.cumulativeCovered,
-      r.cumulativeCoveredPct,
-      r.newCells,
-      r.newAreaKm2,
-    ]),
-  );
-}
-
-/** The chosen sites as points, with their row of the table. */
-export function sitesFeatureCollection(rows: readonly SitingRow[]): FeatureCollection<Point> {
-  return {
-    type: 'FeatureCollection',
-    features: rows.map((r) => ({
-      type: 'Feature',
-      id: r.rank,
-      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-      properties: { ...r },
-    })),
-  };
 }
 
 /** What each chosen site newly sees, one MultiPolygon per site. */

@@ -39,7 +39,7 @@ import { readStoreWindow } from '../terrain/dem-store.js';
 import { closeTerrain, openTerrain, storeCellSizeM } from '../terrain/terrain.js';
 import type { CoverageGrid, CoverageTerrain, TierSource } from './coverage-grid.js';
 import { cellAt, refineDem, sliceRaster, tierCell, tieredTerrain, tierRectOfBox } from './coverage-grid.js';
-import type { SitingRow } from './coverage-export.js';
+import type { SitingRow } from './siting-table.js';
 import { bestDoriRaster, countsRaster } from './coverage-export.js';
 import { bestDoriGrid, displayRaster, type DisplayWindow } from './coverage-display.js';
 import type { CoverageTotals, DemandLayer, ZoneLayer, ZoneStat } from './coverage-stats.js';

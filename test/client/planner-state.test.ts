@@ -16,20 +16,12 @@ import {
   removeCamera,
   scenarioChanges,
   scenarioSize,
-  SITES_CSV_COLUMNS,
-  sitesCsv,
-  sitesGeoJson,
   sitingRequest,
   undoCamera,
   viewArea,
   viewRasterWindow,
   zoneRows,
 } from '../../client/panels/planner-state.js';
-import {
-  SITING_CSV_COLUMNS,
-  sitesFeatureCollection,
-  sitingCsv,
-} from '../../server/coverage/coverage-export.js';
 
 describe('the what-if scenario', () => {
   it('numbers added cameras and sends them with the model optics, without the price', () => {
@@ -211,23 +203,6 @@ describe('rankedRows', () => {
   it('has no points gained where the area has no demand figure', () => {
     const r = result([row(1, { cumulativeCoveredPct: null })]);
     expect(rankedRows(r)[0]!.cumulativeGainPct).toBeNull();
-  });
-});
-
-describe('the sites exports', () => {
-  const rows = [
-    row(1, { label: 'Quito Centro +1.5 km W' }),
-    row(2, { label: 'a "quoted", label', marginalGainPct: null }),
-  ];
-
-  it('write the same CSV as the server (POST /api/siting?format=csv)', () => {
-    expect(SITES_CSV_COLUMNS).toEqual(SITING_CSV_COLUMNS);
-    expect(sitesCsv(rows)).toBe(sitingCsv(rows));
-    expect(sitesCsv(rows).split('\r\n')[2]).toContain('"a ""quoted"", label"');
-  });
-
-  it('write the same GeoJSON as the server (?format=geojson)', () => {
-    expect(sitesGeoJson(rows)).toEqual(sitesFeatureCollection(rows));
   });
 });
 

@@ -11,12 +11,10 @@ import {
   gapsCsv,
   gapsFeatureCollection,
   newCoverageFeatureCollection,
-  sitesFeatureCollection,
-  sitingCsv,
   toCsv,
-  type SitingRow,
 } from '../../server/coverage/coverage-export.js';
 import { encodeGeoTiff } from '../../server/coverage/geotiff-encode.js';
+import { sitesFeatureCollection, sitingCsv, type SitingRow } from '../../server/coverage/siting-table.js';
 import type { GapCluster } from '../../server/coverage/gap-polygons.js';
 import { decodeCells, encodeCells } from '../../server/db/coverage-store.js';
 import { degreeDem } from './synthetic-dem.js';
