@@ -1,38 +1,17 @@
 /**
- * A fresh PostgreSQL database for one benchmark: `<database>_<suffix>` on the server of `url`
- * (BENCH_DATABASE_URL or DATABASE_URL), dropped and created again, then opened.
+ * A fresh PostgreSQL database for one benchmark: `<database>_<suffix>` beside BENCH_DATABASE_URL's
+ * (or DATABASE_URL's), dropped and created again, then opened; dropped again when a big one is done.
  */
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { openPostgres, type PgOptions } from '../../server/db/pg-driver.js';
+import { dropSiblingDatabase, recreateSiblingDatabase } from '../../server/ops/sibling-database.js';
 
 export async function freshBenchDatabase(
   url: string,
   suffix: string,
   options: Omit<PgOptions, 'connectionString'> = {},
 ): Promise<Database> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'atalaya'}_${suffix}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  return openPostgres({ ...options, connectionString: target.toString() });
+  return openPostgres({ ...options, connectionString: await recreateSiblingDatabase(url, suffix) });
 }
 
-/** Drops what freshBenchDatabase made (a big one should not outlive its run). */
-export async function dropBenchDatabase(url: string, suffix: string): Promise<void> {
-  const name = `${new URL(url).pathname.slice(1) || 'atalaya'}_${suffix}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
+export const dropBenchDatabase = dropSiblingDatabase;

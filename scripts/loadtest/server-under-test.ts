@@ -11,12 +11,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openPGlite } from '../../server/db/pglite-driver.js';
 import { openPostgres } from '../../server/db/pg-driver.js';
 import { createToken } from '../../server/db/token-store.js';
+import { dropSiblingDatabase, recreateSiblingDatabase } from '../../server/ops/sibling-database.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -67,26 +67,16 @@ export async function startServerUnderTest(options: StartOptions): Promise<Serve
   let cleanup: () => Promise<void>;
   let db: Database;
   if (options.databaseUrl) {
-    const target = new URL(options.databaseUrl);
-    const name = `${target.pathname.slice(1) || 'atalaya'}_loadtest`;
-    const admin = new pg.Client({ connectionString: options.databaseUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.end();
-    }
-    target.pathname = `/${name}`;
-    env = { DATABASE_URL: target.toString() };
-    db = await openPostgres({ connectionString: target.toString(), max: 2 });
+    const adminUrl = options.databaseUrl;
+    const url = await recreateSiblingDatabase(adminUrl, 'loadtest');
+    env = { DATABASE_URL: url };
+    db = await openPostgres({ connectionString: url, max: 2 });
     cleanup = async () => {
       if (options.keep) return;
-      const c = new pg.Client({ connectionString: options.databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
+      await dropSiblingDatabase(adminUrl, 'loadtest');
     };
-    say(`database: PostgreSQL ${target.host}/${name} (fresh)`);
+    const target = new URL(url);
+    say(`database: PostgreSQL ${target.host}${target.pathname} (fresh)`);
   } else {
     const dir = await mkdtemp(path.join(tmpdir(), 'atalaya-loadtest-'));
     const dataDir = path.join(dir, 'db');

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate.js';
 import { openPGlite } from '../../server/db/pglite-driver.js';
 import { openPostgres } from '../../server/db/pg-driver.js';
 import { loadReferenceData } from '../../server/seed/load-reference.js';
+import { recreateSiblingDatabase } from '../../server/ops/sibling-database.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DATA_DIR = path.join(ROOT, 'data');
@@ -51,19 +51,9 @@ async function prepare(db: Database): Promise<void> {
 }
 
 async function openFreshPostgres(url: string, suffix?: string): Promise<Database> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'atalaya'}_test${suffix ? `_${suffix}` : ''}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  if (!suffix) postgresTestUrl = target.toString();
-  const db = await openPostgres({ connectionString: target.toString() });
+  const fresh = await recreateSiblingDatabase(url, suffix ? `test_${suffix}` : 'test');
+  if (!suffix) postgresTestUrl = fresh;
+  const db = await openPostgres({ connectionString: fresh });
   await prepare(db);
   return db;
 }

@@ -11,12 +11,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Database } from '../../../server/db/database.js';
 import { migrate } from '../../../server/db/migrate.js';
 import { openPGlite } from '../../../server/db/pglite-driver.js';
 import { openPostgres } from '../../../server/db/pg-driver.js';
 import { ROOT } from '../../setup/test-database.js';
+import { recreateSiblingDatabase } from '../../../server/ops/sibling-database.js';
 
 export const S = 1000;
 
@@ -44,18 +44,7 @@ export interface FaultDatabase {
 export async function faultDatabase(suffix: string): Promise<FaultDatabase> {
   const base = process.env.DATABASE_URL;
   if (base) {
-    const target = new URL(base);
-    const name = `${target.pathname.slice(1) || 'atalaya'}_test_faults_${suffix}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.end();
-    }
-    target.pathname = `/${name}`;
-    const url = target.toString();
+    const url = await recreateSiblingDatabase(base, `test_faults_${suffix}`);
     const open = () => openPostgres({ connectionString: url, max: 2 });
     const db = await open();
     await migrate(db).finally(() => db.close());

@@ -17,7 +17,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../server/db/migrate.js';
 import { openDatabase } from '../../../server/db/open-database.js';
@@ -25,6 +24,7 @@ import { createToken } from '../../../server/db/token-store.js';
 import { createReceiver, type TestReceiver } from '../../alerts/webhook-receiver.js';
 import { ROOT } from '../../setup/test-database.js';
 import type { ConnectionRecord } from './record-connections.js';
+import { recreateSiblingDatabase } from '../../../server/ops/sibling-database.js';
 
 /** A first start creates the database and loads the demo slice: about a minute on 2 busy cores. */
 const STARTUP_TIMEOUT_MS = 300_000;
@@ -51,18 +51,7 @@ function freePort(): Promise<number> {
 
 /** A fresh PostgreSQL database next to DATABASE_URL's, migrated; its URL. */
 async function freshPostgres(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'atalaya'}_test_outbound`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  return target.toString();
+  return recreateSiblingDatabase(url, 'test_outbound');
 }
 
 async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
