@@ -25,11 +25,13 @@ async function asAdmin(url: string, statements: readonly string[]): Promise<void
 /** Drops `<name>_<suffix>` (closing its sessions) and creates it again, empty; returns its URL. */
 export async function recreateSiblingDatabase(url: string, suffix: string): Promise<string> {
   const db = sibling(url, suffix);
-  await asAdmin(url, [`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`, `CREATE DATABASE "${db.name}"`]);
+  const ident = pg.escapeIdentifier(db.name);
+  await asAdmin(url, [`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`, `CREATE DATABASE ${ident}`]);
   return db.url;
 }
 
 /** Drops `<name>_<suffix>` if it exists, closing its sessions. */
 export async function dropSiblingDatabase(url: string, suffix: string): Promise<void> {
-  await asAdmin(url, [`DROP DATABASE IF EXISTS "${sibling(url, suffix).name}" WITH (FORCE)`]);
+  const ident = pg.escapeIdentifier(sibling(url, suffix).name);
+  await asAdmin(url, [`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`]);
 }

@@ -408,6 +408,7 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   'assertIdentifier(table)',
   // Built above each use from placeholders and constants only (read the function before adding one).
   'columnList',
+  'ident', // pg.escapeIdentifier of a database name (server/ops/sibling-database.ts)
   'filter',
   'geom',
   'geom.sql',
