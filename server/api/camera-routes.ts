@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { camerasVersion } from '../db/camera-version.js';
+import { camerasVersion } from '../db/data-versions.js';
 import { cameraFeatureCollection, readingSeries } from '../db/network-queries.js';
 import { CAMERA_KINDS, CAMERA_STATUSES } from '../domain/types.js';
 import { bodyWeight, cachedBody, ResultCache, type CachedBody } from './result-cache.js';
@@ -59,7 +59,7 @@ const SeriesResponse = z
 const MAX_SPAN_MS = 366 * 86_400_000;
 
 /**
- * Camera collections are kept per filter and per version of the cameras table (camera-version.ts): the
+ * Camera collections are kept per filter and per version of the cameras table (data-versions.ts): the
  * whole network is 2.2 MB of GeoJSON that PostGIS takes ~0.2 s to build, and it changes only when cameras
  * are imported. The time to live bounds what a stale entry could cost if the version ever missed a change.
  */

@@ -6,7 +6,7 @@
  * inserted, so a new one changes the key and nothing stale is served.
  */
 import type { Database } from '../db/database.js';
-import { incidentsVersion } from '../db/density-queries.js';
+import { dataVersion } from '../db/data-versions.js';
 import { incidentsByRegion, type RegionIncidentFilter } from '../db/region-stats-queries.js';
 import { INCIDENT_CATEGORIES } from '../domain/types.js';
 import { ValidationError } from '../errors.js';
@@ -90,7 +90,7 @@ export function addRegionStatsRoutes(api: ApiRoutes, db: Database): void {
         query.from.toISOString(),
         query.to.toISOString(),
         category?.join(',') ?? '*',
-        await incidentsVersion(db),
+        await dataVersion(db, 'incidents'),
       ].join('|');
       const body = await cache.get(key, async () => {
         const regions = await incidentsByRegion(db, filter);

@@ -2,10 +2,10 @@
  * Every camera's database id by external id, for resolving a batch of readings. Streaming validation
  * must know every camera before the first row arrives, so the whole network is read — 4,500 rows,
  * which at the national rate (a gateway batch every few tens of ms) cost more than the batch itself.
- * The map is kept per database and reused while the cameras' version (camera-version.ts) is the
+ * The map is kept per database and reused while the cameras' version (data-versions.ts) is the
  * one it was read under.
  */
-import { camerasVersion } from './camera-version.js';
+import { camerasVersion } from './data-versions.js';
 import type { Database, Queryable } from './database.js';
 
 export interface CameraIdMap {

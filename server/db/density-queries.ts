@@ -188,15 +188,3 @@ export function fillBuckets(
   }
   return buckets;
 }
-
-/**
- * The incidents' data version (migration 007), as a string for cache keys: it moves with every
- * committed statement that inserts, updates, deletes or truncates incidents. One primary-key lookup.
- */
-export async function incidentsVersion(db: Queryable): Promise<string> {
-  const rows = await db.query<{ v: string }>(
-    `SELECT version::text AS v FROM data_versions WHERE name = 'incidents'`,
-  );
-  if (!rows[0]) throw new Error("data_versions has no 'incidents' row: is migration 007 applied?");
-  return rows[0].v;
-}

@@ -15,6 +15,7 @@
  * The log is pruned of changes older than an hour, at most once a minute, from the refresh path.
  */
 import type { Database, Queryable } from '../db/database.js';
+import { dataVersion } from '../db/data-versions.js';
 import { INCIDENT_CATEGORIES } from '../domain/types.js';
 import {
   MAX_DENSITY_RES,
@@ -101,7 +102,7 @@ export class IncidentSnapshot {
   async current(): Promise<IncidentState> {
     // A refresh started after this point reads a version at least as new as any commit before it.
     const mark = this.started;
-    const version = await incidentsDataVersion(this.db);
+    const version = await dataVersion(this.db, 'incidents');
     if (this.state && this.state.version === version) return this.state;
     for (;;) {
       const running = this.inflight;
@@ -187,15 +188,6 @@ export function incidentSnapshot(db: Database): IncidentSnapshot {
   return snapshot;
 }
 
-/** The incidents' data version (migration 007): one primary-key lookup. */
-export async function incidentsDataVersion(db: Queryable): Promise<number> {
-  const rows = await db.query<{ version: number }>(
-    `SELECT version FROM data_versions WHERE name = 'incidents'`,
-  );
-  if (!rows[0]) throw new Error("data_versions has no 'incidents' row: is migration 007 applied?");
-  return Number(rows[0].version);
-}
-
 interface ChunkRow {
   rows: Uint8Array | null;
   n: number;
@@ -213,7 +205,7 @@ export async function readAllIncidents(db: Database, chunkRows: number): Promise
     // Each chunk's estimated cost crosses jit_above_cost; JIT gained nothing measurable here (3–4.5 s
     // for a million rows either way on the 2-core machine), so it is off as for the delta read.
     await tx.query('SET LOCAL jit = off');
-    const version = await incidentsDataVersion(tx);
+    const version = await dataVersion(tx, 'incidents');
     const parts: IncidentRows[] = [];
     let after: { t: string; id: number } | null = null;
     for (;;) {

@@ -19,7 +19,6 @@ import {
 } from '../../server/incidents/incident-columns.js';
 import {
   IncidentSnapshot,
-  incidentsDataVersion,
   pruneIncidentChanges,
   readAllIncidents,
   readIncidentDelta,
@@ -27,6 +26,7 @@ import {
   type IncidentState,
 } from '../../server/incidents/incident-snapshot.js';
 import { isolatedTestDatabase } from '../setup/test-database.js';
+import { dataVersion } from '../../server/db/data-versions.js';
 
 const QUITO: LngLat = [-78.5, -0.2];
 const GUAYAQUIL: LngLat = [-79.9, -2.19];
@@ -124,9 +124,9 @@ describe('IncidentSnapshot', () => {
     await expectInSync(snapshot);
 
     // A statement that changes no row moves nothing.
-    const before = await incidentsDataVersion(db);
+    const before = await dataVersion(db, 'incidents');
     await db.query(`DELETE FROM incidents WHERE category = 'other'`);
-    expect(await incidentsDataVersion(db)).toBe(before);
+    expect(await dataVersion(db, 'incidents')).toBe(before);
 
     await db.query(`DELETE FROM incidents WHERE occurred_at >= '2031-03-01T03:00:00Z'`);
     await expectInSync(snapshot);

@@ -4,7 +4,7 @@
  * be reused safely.
  */
 import { describe, expect, it } from 'vitest';
-import { camerasVersion } from '../../../server/db/camera-version.js';
+import { camerasVersion } from '../../../server/db/data-versions.js';
 import { stageCameras, stageIncidents, stageReadings } from '../../../server/db/ingest-store.js';
 import { one, type Database } from '../../../server/db/database.js';
 import type { Camera } from '../../../server/domain/types.js';
