@@ -78,7 +78,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const db = await openDatabase(config);
   log.info({ kind: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
-  await prepareDatabase(db);
+  // A worker's primary prepared the database before forking it (supervise()).
+  if (!cluster.isWorker) await prepareDatabase(db);
 
   // The evaluator warms up from stored history (minutes of data on a big database): serve the map
   // meanwhile; alert queries and new readings queue behind the warm-up.
