@@ -1,11 +1,10 @@
 /**
- * Boots the web client: state from the URL, the reference data and health poll, then the page.
+ * Boots the web client: state from the URL, the reference data and health poll, then the page
+ * (start-app.tsx).
  * Layer ids, the URL format and the test hook are documented in map/layer-ids.ts,
  * state/url-codec.ts and debug-handle.ts.
  */
-import { render } from 'preact';
 import './styles.css';
-import { App } from './app.js';
 import { startHealthMonitor } from './data/health-monitor.js';
 import { startLayerDataLoader } from './data/layer-data-loader.js';
 import { loadReferenceData } from './data/load-reference-data.js';
@@ -16,6 +15,7 @@ import { INITIAL_RUNTIME_STATE } from './state/runtime-state.js';
 import { createStore } from './state/store.js';
 import { decodeState, mergeState } from './state/url-codec.js';
 import { syncUrlWithStore } from './state/url-sync.js';
+import { softwareWebGl } from './map/software-rendering.js';
 
 const decoded = decodeState(window.location.hash);
 const app = createStore(mergeState(DEFAULT_STATE, decoded));
@@ -37,15 +37,12 @@ void loadReferenceData(runtime);
 const health = startHealthMonitor(runtime);
 const loader = startLayerDataLoader(app, runtime);
 
-const root = document.getElementById('app');
-if (!root) throw new Error('index.html has no #app element');
-render(
-  <App
-    app={app}
-    runtime={runtime}
-    health={health}
-    loader={loader}
-    viewFromUrl={decoded.view !== undefined}
-  />,
-  root,
+// The page itself (MapLibre, deck.gl and the panels: most of the code) is a chunk of its own, so
+// the requests above go out before it is parsed. While it downloads and parses, the first WebGL
+// context of the page is opened (software-rendering.ts): that is when the browser starts its GPU
+// process' side of WebGL, ~0.1–0.5 s under SwiftShader that no longer delays the map.
+const page = import('./start-app.js');
+softwareWebGl();
+void page.then(({ startApp }) =>
+  startApp({ app, runtime, health, loader, viewFromUrl: decoded.view !== undefined }),
 );

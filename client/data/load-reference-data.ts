@@ -39,3 +39,27 @@ async function loadOne<K extends DatasetId>(runtime: Store<RuntimeState>, id: K)
 export function failedDatasets(runtime: RuntimeState): DatasetId[] {
   return DATASET_IDS.filter((id) => runtime.datasets[id].status === 'error');
 }
+
+/** Whether every reference dataset has loaded or failed (none is still loading). */
+export function referenceDataSettled(runtime: RuntimeState): boolean {
+  return DATASET_IDS.every((id) => runtime.datasets[id].status !== 'loading');
+}
+
+/** Resolves once no reference dataset is loading any more (ready or failed), or after `ms`. */
+export function whenReferenceDataSettled(runtime: Store<RuntimeState>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (referenceDataSettled(runtime.get())) {
+      resolve();
+      return;
+    }
+    const finish = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    const unsubscribe = runtime.subscribe((state) => {
+      if (referenceDataSettled(state)) finish();
+    });
+  });
+}

@@ -129,8 +129,9 @@ export function mountMap({ container, app, runtime, viewFromUrl }: MountOptions)
     attributionControl: false,
     locale: mapLocale(initial.language),
     maxPitch: 60,
-    // Keep the drawing buffer so tests and users can screenshot the canvas.
-    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: !software },
+    // The drawing buffer is not kept between frames (a copy per frame on software renderers): the
+    // PNG snapshot reads the canvas inside a 'render' event (map-snapshot.ts).
+    canvasContextAttributes: { preserveDrawingBuffer: false, antialias: !software },
   });
 
   exposeTransformForDeck(map);

@@ -4,9 +4,9 @@
  * export time, a "synthetic data" label when what is drawn is synthetic, and the sources (the
  * attribution control is HTML, outside the canvas, so the strip carries it).
  *
- * The canvas is read inside the map's own 'render' event, right after a frame is drawn, so the
- * copy never catches a cleared drawing buffer (the map also keeps it, preserveDrawingBuffer, in
- * map-controller.ts). The caption's text is built by pure functions, tested in
+ * The canvas is read inside the map's own 'render' event, right after a frame is drawn: the map
+ * does not keep its drawing buffer between frames (map-controller.ts), so this is the one moment
+ * the canvas holds the picture. The caption's text is built by pure functions, tested in
  * test/client/map-snapshot.test.ts; drawing it needs a browser.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';

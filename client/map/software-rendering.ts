@@ -40,8 +40,9 @@ let detected: boolean | null = null;
 /**
  * Whether this browser's WebGL 2 is a software renderer, asked once of a 1×1 throwaway context
  * (lost at once). The map's own context is created after this answer, because multisampling is
- * chosen at creation. Costs ~30 ms: the first WebGL context of a page pays for opening the GPU
- * channel (~0.2–0.4 s under SwiftShader) whichever context it is, and the map's comes second.
+ * chosen at creation. The first WebGL context of a page pays for opening the GPU channel (~0.2–0.4
+ * s under SwiftShader) whichever context it is, so main.tsx asks while the page's main chunk is
+ * still downloading and parsing; the map's context, second, then takes tens of milliseconds.
  */
 export function softwareWebGl(): boolean {
   if (detected !== null) return detected;

@@ -83,7 +83,7 @@ interface Sample {
  * per-channel median of the 5×5 pixels at that spot.
  */
 function sampleRegions(page: Page): Promise<Sample[]> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const handle = window.__atalaya!;
     const map = handle.map!;
     const canvas = map.getCanvas();
@@ -91,7 +91,14 @@ function sampleRegions(page: Page): Promise<Sample[]> {
     copy.width = canvas.width;
     copy.height = canvas.height;
     const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
+    // The drawing buffer is not preserved: copy it in the 'render' event of a fresh frame.
+    await new Promise<void>((resolve) => {
+      map.once('render', () => {
+        ctx.drawImage(canvas, 0, 0);
+        resolve();
+      });
+      map.triggerRepaint();
+    });
     const ratio = canvas.width / canvas.clientWidth;
     const centers = handle.runtime.get().datasets.centers;
     if (centers.status !== 'ready') return [];

@@ -62,18 +62,26 @@ async function waitForCoverage(page: Page): Promise<void> {
 }
 
 /**
- * Keeps the map canvas's pixels (from its preserved drawing buffer) in the page under `name`, or,
- * with `against`, counts the pixels whose colour differs from those kept under that name.
+ * Keeps the map canvas's pixels (copied in the 'render' event of a fresh frame: the drawing buffer
+ * is not preserved) in the page under `name`, or, with `against`, counts the pixels whose colour
+ * differs from those kept under that name.
  */
 function canvasPixels(page: Page, name: string, against?: string): Promise<number> {
   return page.evaluate(
-    ({ name, against }) => {
-      const source = window.__atalaya!.map!.getCanvas();
+    async ({ name, against }) => {
+      const map = window.__atalaya!.map!;
+      const source = map.getCanvas();
       const copy = document.createElement('canvas');
       copy.width = source.width;
       copy.height = source.height;
       const ctx = copy.getContext('2d')!;
-      ctx.drawImage(source, 0, 0);
+      await new Promise<void>((resolve) => {
+        map.once('render', () => {
+          ctx.drawImage(source, 0, 0);
+          resolve();
+        });
+        map.triggerRepaint();
+      });
       const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
       const kept = window as unknown as Record<string, Uint8ClampedArray>;
       kept[name] = data;
