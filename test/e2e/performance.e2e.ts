@@ -5,7 +5,7 @@
  *
  * - Load: navigation start (performance.timeOrigin) → the first animation frame in which the
  *   reference data are in, the map is loaded and still with all its tiles, and the regions and
- *   volcanoes are drawn (rendered features on their layers). Three cold loads of the default link
+ *   volcanoes are drawn (rendered features on their layers). Five cold loads of the default link
  *   (a fresh browser context each: empty cache).
  * - Frames at 1366×768 while scripted panBy, zoomTo and flyTo run (time-based animations of
  *   1.5–2.5 s each): the gaps between requestAnimationFrame callbacks are the frame times the user
@@ -35,14 +35,21 @@ const results: Record<string, unknown> = {};
 /** The budget for a load with the demo data, ms. */
 const LOAD_BUDGET_MS = 3000;
 /**
- * What the test asserts, ms: not yet the budget. Under SwiftShader the WebGL context (~0.2–0.4 s)
- * and the 9 shader programs of the default view (7 MapLibre — 12 before client/map/shader-variants.ts
- * and sky-pass.ts — and deck.gl's labels and dots) cost most of the time before the first frame:
- * median 3.6 s on a quiet machine before those changes, 5.4 → 4.9 s beside the old client's 8.3 s
- * with the load average at 8. So the budget is printed and recorded at face value and the assertion
- * guards against regressions at twice it.
+ * What the test asserts, ms: a regression guard at 1.5× the budget (times the machine's
+ * contention), since one cold load under SwiftShader on 2 shared cores varies by ±20%; the budget
+ * itself is printed and recorded at face value, on the median of LOAD_RUNS.
+ *
+ * Where a cold load went (CDP traces and CPU profiles): the first WebGL context (~0.1–0.5 s, now
+ * opened while the main chunk downloads: client/main.tsx), the reference data (now in the map's
+ * first style: client/map/map-canvas.tsx), the map worker tiling them, and the shader programs of
+ * the default view (7 MapLibre — 12 before client/map/shader-variants.ts and sky-pass.ts — and
+ * deck.gl's labels and dots), each link a synchronous wait on the GPU process. History of the
+ * median: 3.6 s before the shader changes, 3.4–3.7 s after them, 2.9 s after the load-order ones
+ * (same-browser A/B: 3.95 → 2.92 s under a load average of 5).
  */
-const LOAD_GUARD_MS = 2 * LOAD_BUDGET_MS;
+const LOAD_GUARD_MS = 1.5 * LOAD_BUDGET_MS;
+/** Cold loads measured; the median is compared with the budget. */
+const LOAD_RUNS = 5;
 /**
  * Frame-time bounds on an unloaded 2-core machine with SwiftShader, ms: what the measurements
  * printed by this test supported before the software-rendering changes (flat map with every layer:
@@ -234,7 +241,7 @@ describe('performance in headless Chromium (SwiftShader)', () => {
   it('loads the default map with the demo data: printed, against 3 s', async () => {
     const machine = contention();
     const loads: { drawnMs: number; domContentLoadedMs: number }[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < LOAD_RUNS; i++) {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
       try {
         const page = await context.newPage();
@@ -247,7 +254,7 @@ describe('performance in headless Chromium (SwiftShader)', () => {
     }
     const drawn = loads.map((l) => l.drawnMs).sort((a, b) => a - b);
     const best = drawn[0]!;
-    const median = drawn[1]!;
+    const median = drawn[Math.floor(drawn.length / 2)]!;
     const bound = LOAD_GUARD_MS * machine.factor;
     results['load'] = {
       view: 'default link (/), 1366×768: regions, provinces, centers, volcanoes, alerts',
