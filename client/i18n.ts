@@ -3,7 +3,7 @@
  * text: they call t(language, key). `en` is typed against `es`, so a key missing from either
  * language is a compile error.
  */
-import type { Language } from './state/app-state.js';
+import type { Language, TimeWindow } from './state/app-state.js';
 
 const es = {
   'app.title': 'Atalaya',
@@ -1148,4 +1148,16 @@ export function volcanoTypeLabel(language: Language, primaryType: string): strin
 /** A number with the language's grouping and decimal marks. */
 export function formatNumber(language: Language, value: number, maximumFractionDigits = 0): string {
   return new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits }).format(value);
+}
+
+/** A time window [from, to) as day, month and 24-hour time at each end, in the browser's time zone. */
+export function formatTimeWindow(language: Language, window: TimeWindow): string {
+  const format = new Intl.DateTimeFormat(LOCALES[language], {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${format.format(window.from)} – ${format.format(window.to)}`;
 }

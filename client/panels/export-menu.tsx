@@ -11,7 +11,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, authHeader, getJson } from '../data/api-client.js';
 import { authToken } from '../data/auth-token.js';
-import { LOCALES, t } from '../i18n.js';
+import { formatTimeWindow, t } from '../i18n.js';
 import {
   renderSnapshot,
   showsSyntheticData,
@@ -220,7 +220,7 @@ export function ExportMenu({ language, state, rt, map }: ExportMenuProps) {
           <p class="export-note">
             {state.incidentCategories.size === 0
               ? t(language, 'export.noCategory')
-              : t(language, 'export.scope', { window: formatWindow(language, window), categories })}
+              : t(language, 'export.scope', { window: formatTimeWindow(language, window), categories })}
           </p>
           <p class="export-status" role="status" aria-live="polite" data-testid="export-status">
             {status.kind === 'working'
@@ -276,15 +276,4 @@ function saveUrl(url: string, fileName = ''): void {
 /** The file name of a Content-Disposition header (`attachment; filename="x.csv"`), if any. */
 function fileNameOf(header: string | null): string | null {
   return header ? (/filename="([^"]+)"/.exec(header)?.[1] ?? null) : null;
-}
-
-function formatWindow(language: Language, window: TimeWindow): string {
-  const format = new Intl.DateTimeFormat(LOCALES[language], {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${format.format(window.from)} – ${format.format(window.to)}`;
 }

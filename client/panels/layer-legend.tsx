@@ -13,7 +13,7 @@ import type { IncidentDensity } from '../data/incident-aggregates.js';
 import type { LiveData } from '../data/live-data.js';
 import type { ReferenceData } from '../data/reference-features.js';
 import { VOLCANIC_LEVELS } from '../data/volcano-watch.js';
-import { LOCALES, formatNumber, t } from '../i18n.js';
+import { LOCALES, formatNumber, formatTimeWindow, t } from '../i18n.js';
 import { countGradientCss } from '../layers/count-color.js';
 import { CAMERA_FOV_MIN_ZOOM } from '../map/map-style.js';
 import { MAP_THEME } from '../map/map-theme.js';
@@ -543,7 +543,7 @@ function RegionMeasureLegend({
           <p class="legend-note">
             {measure === 'incidents'
               ? t(language, 'regions.note.incidents', {
-                  window: formatWindowShort(language, data?.window ?? window),
+                  window: formatTimeWindow(language, data?.window ?? window),
                   categories: categoryNames,
                 })
               : t(language, `regions.note.${measure}`)}{' '}
@@ -558,15 +558,4 @@ function RegionMeasureLegend({
       ) : null}
     </>
   );
-}
-
-function formatWindowShort(language: Language, window: TimeWindow): string {
-  const format = new Intl.DateTimeFormat(LOCALES[language], {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${format.format(window.from)} – ${format.format(window.to)}`;
 }

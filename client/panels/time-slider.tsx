@@ -15,7 +15,7 @@ import {
   shiftWindow,
   snapWindow,
 } from '../data/time-window.js';
-import { LOCALES, formatNumber, t } from '../i18n.js';
+import { formatNumber, formatTimeWindow, t } from '../i18n.js';
 import type { AppState, TimeWindow } from '../state/app-state.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import type { Store } from '../state/store.js';
@@ -107,7 +107,7 @@ export function TimeSlider({ app, runtime, state, rt }: TimeSliderProps) {
       <div class="dock-header">
         <h2 class="dock-title">{t(language, 'slider.title')}</h2>
         <span class="slider-window" data-testid="slider-window">
-          {formatWindow(language, shown)}
+          {formatTimeWindow(language, shown)}
           <span class="slider-width"> · {formatDuration(language, width)}</span>
         </span>
         <span class="slider-total" data-testid="density-total" data-total={total ?? ''} aria-live="polite">
@@ -202,17 +202,6 @@ export function TimeSlider({ app, runtime, state, rt }: TimeSliderProps) {
       </div>
     </section>
   );
-}
-
-function formatWindow(language: Language, window: TimeWindow): string {
-  const format = new Intl.DateTimeFormat(LOCALES[language], {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${format.format(window.from)} – ${format.format(window.to)}`;
 }
 
 function formatDuration(language: Language, ms: number): string {

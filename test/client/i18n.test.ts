@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGES, formatNumber, t, volcanoTypeLabel } from '../../client/i18n.js';
+import { MESSAGES, formatNumber, formatTimeWindow, t, volcanoTypeLabel } from '../../client/i18n.js';
 
 describe('messages', () => {
   it('has the same keys in Spanish and English, none empty', () => {
@@ -40,5 +40,18 @@ describe('volcanoTypeLabel', () => {
 describe('formatNumber', () => {
   it('uses the Ecuadorian grouping in Spanish', () => {
     expect(formatNumber('es', 1234567)).toBe('1.234.567');
+  });
+});
+
+describe('formatTimeWindow', () => {
+  // Local times, so the expectation holds in any time zone the tests run in.
+  const window = {
+    from: new Date(2026, 10, 8, 21, 0).getTime(),
+    to: new Date(2026, 10, 12, 14, 5).getTime(),
+  };
+
+  it('writes both ends as day, short month and 24-hour time', () => {
+    expect(formatTimeWindow('en', window)).toBe('8 Nov, 21:00 – 12 Nov, 14:05');
+    expect(formatTimeWindow('es', window)).toBe('8 nov, 21:00 – 12 nov, 14:05');
   });
 });
