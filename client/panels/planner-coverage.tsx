@@ -8,6 +8,7 @@ import { exportUrls, type CoverageReport, type GapCollection } from '../data/cov
 import type { LiveData } from '../data/live-data.js';
 import { formatNumber, t, type MessageKey } from '../i18n.js';
 import type { Language, Selection } from '../state/app-state.js';
+import { PlannerDelta } from './planner-delta.js';
 import { formatPct, formatPoints } from './planner-format.js';
 import {
   nextSort,
@@ -264,13 +265,7 @@ function SummaryFigure({
       <dt>{label}</dt>
       <dd data-testid={testid} data-value={value ?? ''}>
         <span class="planner-figure-value">{formatPct(language, value, digits)}</span>
-        {delta !== null ? (
-          <span
-            class={`planner-delta${delta > 0 ? ' planner-delta--up' : delta < 0 ? ' planner-delta--down' : ''}`}
-          >
-            {formatPoints(language, delta, digits)}
-          </span>
-        ) : null}
+        {delta !== null ? <PlannerDelta language={language} delta={delta} digits={digits} /> : null}
       </dd>
     </div>
   );

@@ -6,14 +6,10 @@
 import type { CameraCollection } from '../data/camera-features.js';
 import { formatNumber, t } from '../i18n.js';
 import type { Language, Selection } from '../state/app-state.js';
-import { formatPct, formatPoints } from './planner-format.js';
-import {
-  CAMERA_MODEL_IDS,
-  scenarioSize,
-  type CameraModelId,
-  type PlannerRuntime,
-  type PlannerTool,
-} from './planner-state.js';
+import { PlannerDelta } from './planner-delta.js';
+import { formatPct } from './planner-format.js';
+import { CameraModelSelect } from './camera-model-select.js';
+import { scenarioSize, type CameraModelId, type PlannerRuntime, type PlannerTool } from './planner-state.js';
 
 export interface PlannerScenarioProps {
   language: Language;
@@ -45,21 +41,13 @@ export function PlannerScenario(props: PlannerScenarioProps) {
     <div class="planner-tab" data-testid="planner-scenario">
       <p class="planner-note planner-note--first">{t(language, 'planner.scenario.intro')}</p>
       <div class="field-pair">
-        <label class="field">
-          <span class="field-label">{t(language, 'planner.scenario.model')}</span>
-          <select
-            class="field-input"
-            value={planner.addModel}
-            data-testid="scenario-model"
-            onChange={(e) => props.onAddModel(e.currentTarget.value as CameraModelId)}
-          >
-            {CAMERA_MODEL_IDS.map((id) => (
-              <option key={id} value={id}>
-                {t(language, `planner.model.${id}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CameraModelSelect
+          language={language}
+          label="planner.scenario.model"
+          value={planner.addModel}
+          testId="scenario-model"
+          onChange={props.onAddModel}
+        />
         <button
           type="button"
           class="button button--primary field-button"
@@ -265,13 +253,7 @@ function Compare({
         <span class="planner-figure-before">{formatPct(language, before, digits)}</span>
         {' → '}
         <span class="planner-figure-value">{formatPct(language, after, digits)}</span>
-        {delta !== null ? (
-          <span
-            class={`planner-delta${delta > 0 ? ' planner-delta--up' : delta < 0 ? ' planner-delta--down' : ''}`}
-          >
-            {formatPoints(language, delta, digits)}
-          </span>
-        ) : null}
+        {delta !== null ? <PlannerDelta language={language} delta={delta} digits={digits} /> : null}
       </dd>
     </div>
   );

@@ -10,9 +10,9 @@ import type { CoverageReport } from '../data/coverage-client.js';
 import type { ReferenceData } from '../data/reference-features.js';
 import { formatNumber, t, type MessageKey } from '../i18n.js';
 import type { Language, Selection } from '../state/app-state.js';
+import { CameraModelSelect } from './camera-model-select.js';
 import { formatPct, formatPoints, formatUsd } from './planner-format.js';
 import {
-  CAMERA_MODEL_IDS,
   CAMERA_MODELS,
   rankedRows,
   sitingRequest,
@@ -124,24 +124,13 @@ export function PlannerSiting(props: PlannerSitingProps) {
         </label>
 
         <div class="field-pair">
-          <label class="field">
-            <span class="field-label">{t(language, 'planner.siting.model')}</span>
-            <select
-              class="field-input"
-              value={form.modelId}
-              data-testid="siting-model"
-              onChange={(e) => {
-                const modelId = e.currentTarget.value as SitingForm['modelId'];
-                set({ modelId, unitCostUsd: CAMERA_MODELS[modelId].unitCostUsd });
-              }}
-            >
-              {CAMERA_MODEL_IDS.map((id) => (
-                <option key={id} value={id}>
-                  {t(language, `planner.model.${id}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CameraModelSelect
+            language={language}
+            label="planner.siting.model"
+            value={form.modelId}
+            testId="siting-model"
+            onChange={(modelId) => set({ modelId, unitCostUsd: CAMERA_MODELS[modelId].unitCostUsd })}
+          />
           <label class="field field--narrow">
             <span class="field-label">{t(language, 'planner.siting.unitCost')}</span>
             <input
