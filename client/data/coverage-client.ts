@@ -4,28 +4,18 @@
  * are the API's.
  */
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { CoverageReport as NetworkCoverageReport } from '../../server/coverage/coverage-service.js';
+import type { ZoneStat } from '../../server/coverage/coverage-stats.js';
 import { ApiError, authHeader, getJson, postJson } from './api-client.js';
 
 /** Coverage figures of a zone (GET /api/coverage): area seen, and each demand seen. */
-export interface ZoneStat {
-  id: string;
-  name: string;
-  cells: number;
-  areaKm2: number;
-  coveredAreaKm2: number;
-  coveredAreaPct: number | null;
-  /** By demand name ('incidents', and 'population' when the server has a population raster). */
-  demand: Record<string, { total: number; covered: number; coveredPct: number | null }>;
-}
+export type { ZoneStat };
 
-export interface CoverageReport {
-  generatedAt: string;
-  cameras: { total: number; counted: number; notOnline: number; noTerrain: number; noDataAtSite: number };
-  demand: { name: string; total: number; label: string }[];
-  summary: ZoneStat;
-  provinces: (ZoneStat & { officialAreaKm2: number; gridSharePct: number })[];
-  regions: (ZoneStat & { officialAreaKm2: number; gridSharePct: number })[];
-}
+/** The parts of GET /api/coverage the planner reads: the server's own type, so the two cannot drift. */
+export type CoverageReport = Pick<
+  NetworkCoverageReport,
+  'generatedAt' | 'cameras' | 'demand' | 'summary' | 'provinces' | 'regions'
+>;
 
 /** What the coverage layer draws: counts of cameras, or the best DORI class (EN 62676-4). */
 export const COVERAGE_LAYERS = ['counts', 'dori'] as const;

@@ -1,23 +1,11 @@
-/** Incident aggregates the server sends (GET /api/incidents/density and /api/incidents/histogram). */
-
-export interface IncidentDensity {
-  /** H3 resolution of the cells. */
-  res: number;
-  from: string | null;
-  to: string | null;
-  total: number;
-  /** How many of the counted incidents are synthetic. */
-  synthetic: number;
-  /** Cells with at least one incident, most first. */
-  cells: { h3: string; n: number }[];
-}
-
-export interface IncidentHistogram {
-  from: string;
-  to: string;
-  bucketSeconds: number;
-  total: number;
-  synthetic: number;
-  /** Every bucket of the range, oldest first. */
-  buckets: { t: string; n: number }[];
-}
+/**
+ * Incident aggregates the server sends (GET /api/incidents/density and /api/incidents/histogram):
+ * the types of the routes' response schemas (server/api/density-routes.ts), so a change there is a
+ * type error here. Density: H3 resolution, the window counted (null ends: open), the total and how
+ * many are synthetic, and the cells with at least one incident, most first. Histogram: every bucket
+ * of [from, to), oldest first.
+ */
+export type {
+  IncidentDensityBody as IncidentDensity,
+  IncidentHistogramBody as IncidentHistogram,
+} from '../../server/api/density-routes.js';

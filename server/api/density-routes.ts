@@ -93,6 +93,10 @@ const HistogramResponse = z
   })
   .openapi('IncidentHistogram');
 
+/** The bodies of the two answers, as the client reads them (client/data/incident-aggregates.ts). */
+export type IncidentDensityBody = z.infer<typeof DensityResponse>;
+export type IncidentHistogramBody = z.infer<typeof HistogramResponse>;
+
 /** GET /api/incidents/density and /api/incidents/histogram. */
 export function addDensityRoutes(api: ApiRoutes, db: Database): void {
   const cache = new ResultCache<string>({ capacity: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
