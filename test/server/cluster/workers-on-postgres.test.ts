@@ -18,10 +18,14 @@ afterAll(() => {
   if (primary && primary.exitCode === null) primary.kill('SIGKILL');
 });
 
-/** Pids of the primary's children (its workers). */
+/**
+ * Pids of the primary's workers: its children that run server/main.ts. Not every child: tsx's
+ * esbuild service processes are children too while its transform cache is cold (after a code
+ * change), and counting them made this test wait for "two workers" in vain.
+ */
 function workerPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'server/main\\.ts'], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number)
