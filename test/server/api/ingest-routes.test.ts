@@ -204,3 +204,36 @@ describe('a failure in the middle of a batch', () => {
     expect(await count("SELECT count(*)::int AS n FROM incidents WHERE external_id LIKE 'CRASH-%'")).toBe(0);
   });
 });
+
+describe('a body the parser gives up on early', () => {
+  // The parser stops on the first chunk while the client is still sending. The answer must still
+  // reach the client (a 4xx naming the problem), not a connection reset.
+  it.each([
+    [
+      'GeoJSON in an unsupported CRS',
+      'application/geo+json',
+      '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32717"}},"features":[',
+    ],
+    ['CSV with a NUL byte', 'text/csv', 'camera_id,ts\n\u0000'],
+  ])('answers %s with a 4xx while more of the body is still coming', async (_, type, head) => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode(head));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        controller.enqueue(encoder.encode(' '.repeat(256 * 1024)));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${server.url}/api/readings`, {
+      method: 'POST',
+      headers: { 'Content-Type': type, Authorization: `Bearer ${tokens['admin']}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const problem = (await res.json()) as { detail?: string };
+    expect(problem.detail ?? '').not.toBe('');
+  });
+});
