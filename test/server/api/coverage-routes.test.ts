@@ -28,6 +28,7 @@ import { createToken } from '../../../server/db/token-store.js';
 import type { Camera, Incident } from '../../../server/domain/types.js';
 import { createLogger } from '../../../server/logger.js';
 import { degreeDem } from '../../coverage/synthetic-dem.js';
+import { testCamera } from '../../setup/test-camera.js';
 import { testDatabase } from '../../setup/test-database.js';
 
 const P = `COV${process.pid}-`;
@@ -39,25 +40,16 @@ const BOX = 'bbox:-77.2,-1.6,-77.1,-1.5';
 const terrain = () =>
   memoryTerrain([{ name: 'synthetic-3s', dem: degreeDem(120, 120, PX, WEST, NORTH, () => 500) }]);
 
-const camera = (id: string, position: [number, number], status: Camera['status']): Camera => ({
-  externalId: `${P}${id}`,
-  name: `Coverage test ${id}`,
-  kind: 'dome',
-  status,
-  position,
-  mountHeightM: 10,
-  azimuthDeg: 0,
-  hfovDeg: 360,
-  vfovDeg: 60,
-  tiltDeg: 0,
-  rangeM: 300,
-  resolutionHPx: 1920,
-  resolutionVPx: 1080,
-  installDate: null,
-  unitCostUsd: 3516.8,
-  volcanoGvp: null,
-  synthetic: true,
-});
+const camera = (id: string, position: [number, number], status: Camera['status']): Camera =>
+  testCamera(`${P}${id}`, {
+    name: `Coverage test ${id}`,
+    status,
+    position,
+    mountHeightM: 10,
+    hfovDeg: 360,
+    vfovDeg: 60,
+    unitCostUsd: 3516.8,
+  });
 
 let db: Database;
 let coverage: CoverageService;

@@ -8,52 +8,33 @@ import {
   type ReadingRow,
 } from '../../../server/db/ingest-store.js';
 import { bucketSecondsFor } from '../../../server/db/network-queries.js';
-import type { Camera, Incident } from '../../../server/domain/types.js';
+import type { Incident } from '../../../server/domain/types.js';
 import { testDatabase } from '../../setup/test-database.js';
+import { testCamera } from '../../setup/test-camera.js';
 import { startTestServer, type TestServer } from '../../setup/test-server.js';
 
 const P = `N${process.pid}-`;
 let server: TestServer;
-
-const base: Omit<Camera, 'externalId' | 'name' | 'kind' | 'position'> = {
-  status: 'online',
-  mountHeightM: 8,
-  azimuthDeg: 0,
-  hfovDeg: 90,
-  vfovDeg: 50,
-  tiltDeg: 0,
-  rangeM: 300,
-  resolutionHPx: 1920,
-  resolutionVPx: 1080,
-  installDate: null,
-  unitCostUsd: null,
-  volcanoGvp: null,
-  synthetic: true,
-};
 
 beforeAll(async () => {
   const db = await testDatabase();
   await db.transaction(async (tx) => {
     const cams = await stageCameras(tx);
     await cams.append([
-      {
-        ...base,
-        externalId: `${P}thermal`,
+      testCamera(`${P}thermal`, {
         name: 'Cotopaxi norte',
         kind: 'thermal',
         position: [-78.44, -0.6],
         volcanoGvp: 352050,
         rangeM: 15000,
-      },
-      { ...base, externalId: `${P}dome`, name: 'Quito centro', kind: 'dome', position: [-78.51, -0.22] },
-      {
-        ...base,
-        externalId: `${P}off`,
+      }),
+      testCamera(`${P}dome`, { name: 'Quito centro', kind: 'dome', position: [-78.51, -0.22] }),
+      testCamera(`${P}off`, {
         name: 'Guayaquil',
         kind: 'fixed',
         position: [-79.9, -2.19],
         status: 'offline',
-      },
+      }),
     ]);
     await cams.merge();
   });

@@ -8,29 +8,13 @@ import { camerasVersion } from '../../../server/db/data-versions.js';
 import { stageCameras, stageIncidents, stageReadings } from '../../../server/db/ingest-store.js';
 import { one, type Database } from '../../../server/db/database.js';
 import type { Camera } from '../../../server/domain/types.js';
+import { testCamera } from '../../setup/test-camera.js';
 import { testDatabase } from '../../setup/test-database.js';
 
 const P = `CV${process.pid}-`;
 
-const camera = (externalId: string, status: Camera['status'] = 'online'): Camera => ({
-  externalId,
-  name: 'Fingerprint test',
-  kind: 'dome',
-  status,
-  position: [-78.5, -0.2],
-  mountHeightM: 8,
-  azimuthDeg: 0,
-  hfovDeg: 90,
-  vfovDeg: 50,
-  tiltDeg: 0,
-  rangeM: 300,
-  resolutionHPx: 1920,
-  resolutionVPx: 1080,
-  installDate: null,
-  unitCostUsd: null,
-  volcanoGvp: null,
-  synthetic: true,
-});
+const camera = (externalId: string, status: Camera['status'] = 'online'): Camera =>
+  testCamera(externalId, { name: 'Fingerprint test', status });
 
 async function upsert(db: Database, cameras: Camera[]) {
   return db.transaction(async (tx) => {

@@ -30,6 +30,7 @@ import { createToken } from '../../../server/db/token-store.js';
 import type { Camera, Incident } from '../../../server/domain/types.js';
 import { createLogger } from '../../../server/logger.js';
 import { degreeDem } from '../../coverage/synthetic-dem.js';
+import { testCamera } from '../../setup/test-camera.js';
 import { testDatabase } from '../../setup/test-database.js';
 
 const P = `MASK${process.pid}-`;
@@ -67,25 +68,15 @@ const inMask = (c: number, r: number) => c >= 56 && c <= 64 && r >= 56 && r <= 6
 const metres = (c: number, r: number, from: [number, number]) =>
   distance(at(c, r), at(from[0], from[1]), { units: 'meters' });
 
-const camera = (externalId: string, position: [number, number]): Camera => ({
-  externalId,
-  name: `Mask test ${externalId}`,
-  kind: 'dome',
-  status: 'online',
-  position,
-  mountHeightM: 10,
-  azimuthDeg: 0,
-  hfovDeg: 360,
-  vfovDeg: 60,
-  tiltDeg: 0,
-  rangeM: 300,
-  resolutionHPx: 1920,
-  resolutionVPx: 1080,
-  installDate: null,
-  unitCostUsd: 3000,
-  volcanoGvp: null,
-  synthetic: true,
-});
+const camera = (externalId: string, position: [number, number]): Camera =>
+  testCamera(externalId, {
+    name: `Mask test ${externalId}`,
+    position,
+    mountHeightM: 10,
+    hfovDeg: 360,
+    vfovDeg: 60,
+    unitCostUsd: 3000,
+  });
 
 let db: Database;
 let coverage: CoverageService;
