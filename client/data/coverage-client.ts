@@ -6,6 +6,7 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type { CoverageReport as NetworkCoverageReport } from '../../server/coverage/coverage-service.js';
 import type { ZoneStat } from '../../server/coverage/coverage-stats.js';
+import type { SitingRow } from '../../server/coverage/siting-table.js';
 import { ApiError, authHeader, getJson, postJson } from './api-client.js';
 
 /** Coverage figures of a zone (GET /api/coverage): area seen, and each demand seen. */
@@ -65,8 +66,7 @@ export interface SitingRequest {
 }
 
 /** A row of the ranked table: the server's own definition (its downloads are written from it too). */
-export type { SitingRow } from '../../server/coverage/siting-table.js';
-import type { SitingRow } from '../../server/coverage/siting-table.js';
+export type { SitingRow };
 
 export type NewCoverageCollection = FeatureCollection<
   MultiPolygon,

@@ -20,7 +20,8 @@ import { createRng } from '../../server/demo/random.js';
 import { INCIDENT_CATEGORIES, type BBox } from '../../server/domain/types.js';
 import { densityOf, type IncidentAggregateFilter } from '../../server/incidents/incident-columns.js';
 import { IncidentSnapshot } from '../../server/incidents/incident-snapshot.js';
-import { dropBenchDatabase, freshBenchDatabase } from './bench-database.js';
+import { dropSiblingDatabase } from '../../server/ops/sibling-database.js';
+import { freshBenchDatabase } from './bench-database.js';
 import { report } from './report.js';
 
 const PG_INCIDENTS = Number(process.env.BENCH_DENSITY_INCIDENTS ?? 1_000_000);
@@ -191,7 +192,7 @@ export async function incidentDensityBench(): Promise<boolean> {
     } finally {
       await db.close();
       // A million rows are ~300 MB on disk: the database goes with the run.
-      await dropBenchDatabase(url, 'bench_density');
+      await dropSiblingDatabase(url, 'bench_density');
     }
   } else {
     console.log(

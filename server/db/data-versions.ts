@@ -1,12 +1,11 @@
 /**
- * Versions of whole tables, kept in `data_versions` by statement triggers (migration 007). The
- * incidents' moves with every committed change and comes with a change log (server/incidents); the
- * version of the `cameras` table: a number that moves with every committed statement that
- * inserts, updates, deletes or truncates cameras, so what is derived from the whole network (the
- * GeoJSON of GET /api/cameras, the external-id → id map a readings import resolves against) can be
- * reused until it moves. Statement triggers of migration 007 keep it in `data_versions`; a number is
- * never handed out twice (it comes from a sequence), even by a transaction that rolls back. A
- * statement that changes no row (an import of unchanged cameras) leaves it as it is.
+ * Versions of whole tables, kept in `data_versions` by the statement triggers of migration 007: a
+ * number that moves with every committed statement that inserts, updates, deletes or truncates rows
+ * of the table, and that is never handed out twice (it comes from a sequence), even by a transaction
+ * that rolls back. A statement that changes no row (an import of unchanged cameras) leaves it as it is.
+ * What is derived from a whole table can be reused until it moves: the GeoJSON of GET /api/cameras and
+ * the external-id → id map a readings import resolves against (cameras), the in-memory incident copy
+ * and the region statistics cache (incidents, which also keep a change log: server/incidents).
  * One primary-key lookup, where a fingerprint of the rows (count and sum of xmin) scanned the table.
  */
 import type { Queryable } from './database.js';
