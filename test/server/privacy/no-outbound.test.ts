@@ -49,11 +49,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A fresh PostgreSQL database next to DATABASE_URL's, migrated; its URL. */
-async function freshPostgres(url: string): Promise<string> {
-  return recreateSiblingDatabase(url, 'test_outbound');
-}
-
 async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
@@ -79,9 +74,11 @@ describe('the running server', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
 
-    // The database, and an admin token the server will accept (made before it starts: the
-    // embedded directory has one owner at a time).
-    const databaseUrl = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : undefined;
+    // The database (on PostgreSQL a fresh one beside DATABASE_URL's), migrated, and an admin token
+    // the server will accept (made before it starts: the embedded directory has one owner at a time).
+    const databaseUrl = process.env.DATABASE_URL
+      ? await recreateSiblingDatabase(process.env.DATABASE_URL, 'test_outbound')
+      : undefined;
     const dataDir = path.join(workDir, 'db');
     const setup = await openDatabase({ databaseUrl, dataDir });
     let token: string;
